@@ -1,0 +1,159 @@
+//! Unit tests for input parsing and its errors.
+
+use super::*;
+
+fn raw(pairs: &[(&str, &str)]) -> RawInputs {
+    let vars: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (format!("INPUT_{}", k.to_uppercase()), v.to_string()))
+        .collect();
+    envy::prefixed("INPUT_").from_iter(vars).unwrap()
+}
+
+fn config(pairs: &[(&str, &str)]) -> Result<Config, InputError> {
+    Config::from_inputs(raw(pairs), None)
+}
+
+fn error(pairs: &[(&str, &str)]) -> InputError {
+    config(pairs).unwrap_err()
+}
+
+#[test]
+fn defaults_follow_the_contract() {
+    let c = config(&[("url", "https://example.org/")]).unwrap();
+    assert_eq!(c.retry.max_attempts, 3);
+    assert_eq!(c.retry.delay, Duration::from_secs(3));
+    assert_eq!(c.retry.backoff, Backoff::Fixed);
+    assert_eq!(c.retry.retry_on, RetryOn::Any);
+    assert_eq!(c.request.timeout, Duration::from_secs(10));
+    assert_eq!(c.checks.expected.to_string(), "200-399");
+    assert!(c.request.follow_redirects);
+    assert_eq!(c.request.method, Method::GET);
+    assert_eq!(c.checks.cert_min_days, 14);
+    assert_eq!(c.concurrency, 8);
+    assert!(c.fail_on_down);
+    assert!(!c.request.insecure);
+    assert_eq!(c.notify, NotifyPolicy::Change);
+}
+
+#[test]
+fn hyphenated_names_and_trimming() {
+    let c = config(&[
+        ("url", " http://a/ "),
+        ("max-attempts", " 5 "),
+        ("retry-delay", "500ms"),
+        ("expected-status", "2xx"),
+    ])
+    .unwrap();
+    assert_eq!(c.retry.max_attempts, 5);
+    assert_eq!(c.retry.delay, Duration::from_millis(500));
+    assert!(c.checks.expected.contains(204));
+}
+
+#[test]
+fn empty_means_unset() {
+    let c = config(&[("url", "http://a/"), ("max-attempts", ""), ("timeout", "  ")]).unwrap();
+    assert_eq!(c.retry.max_attempts, 3);
+    assert_eq!(c.request.timeout, Duration::from_secs(10));
+}
+
+#[test]
+fn flags_win_over_variables() {
+    let env = raw(&[("url", "http://env/"), ("max-attempts", "5")]);
+    let flags = RawInputs {
+        max_attempts: Some("2".into()),
+        ..RawInputs::default()
+    };
+    let c = Config::from_inputs(flags.over(env), None).unwrap();
+    assert_eq!(c.retry.max_attempts, 2);
+    assert_eq!(c.targets[0].shown.as_str(), "http://env/");
+}
+
+#[test]
+fn jtalk_retry_all() {
+    let c = config(&[("url", "http://a/"), ("retry-all", "false")]).unwrap();
+    assert_eq!(c.retry.retry_on, RetryOn::Transient);
+    let c = config(&[("url", "http://a/"), ("retry-all", "true")]).unwrap();
+    assert_eq!(c.retry.retry_on, RetryOn::Any);
+    let c = config(&[("url", "http://a/"), ("retry-all", "false"), ("retry-on", "any")]).unwrap();
+    assert_eq!(c.retry.retry_on, RetryOn::Any);
+}
+
+#[test]
+fn invalid_inputs_name_the_input_and_the_fix() {
+    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+        (&[("url", "http://a/"), ("max-attempts", "abc")], "max-attempts", "\"abc\" is not a whole number"),
+        (&[("url", "http://a/"), ("max-attempts", "0")], "max-attempts", "0 is out of range"),
+        (&[("url", "http://a/"), ("retry-delay", "5 parsecs")], "retry-delay", "\"5 parsecs\" is not a duration"),
+        (&[("url", "ftp://x")], "url", "is not an http or https URL"),
+        (&[("url", "")], "url", "no URL given"),
+        (&[("url", " | ")], "url", "no URL given"),
+        (&[("url", "http://a/"), ("expected-status", "abc")], "expected-status", "\"abc\" is not a status code"),
+        (&[("url", "http://a/"), ("follow-redirect", "yes")], "follow-redirect", "\"yes\" is not a boolean"),
+        (&[("url", "http://a/"), ("notify", "sometimes")], "notify", "\"sometimes\" is not a notification policy"),
+        (&[("url", "http://a/"), ("headers", "X-Token abc")], "headers", "has no colon"),
+        (&[("url", "http://a/"), ("basic-auth", "justuser")], "basic-auth", "no colon"),
+        (&[("url", "http://a/"), ("backoff", "linear")], "backoff", "not a backoff"),
+        (&[("url", "http://a/"), ("retry-on", "some")], "retry-on", "not a retry rule"),
+        (&[("url", "http://a/"), ("timeout", "0")], "timeout", "leaves no time"),
+        (&[("url", "http://a/"), ("concurrency", "0")], "concurrency", "out of range"),
+        (&[("url", "http://a/"), ("ca-cert", "/nonexistent/ca.pem")], "ca-cert", "cannot read the file"),
+        (&[("url", "http://a/"), ("ca-cert", "-----BEGIN CERTIFICATE-----\nxx\n")], "ca-cert", "no PEM certificate"),
+        (&[("url", "http://a/"), ("method", "HEAD"), ("body-contains", "ok")], "body-contains", "HEAD"),
+        (&[("url", "http://a/"), ("method", "GE T")], "method", "not an HTTP method"),
+        (&[("url", "http://a/"), ("cookie", "novalue")], "cookie", "has no `=`"),
+        (&[("url", "http://a/"), ("insecure", "1")], "insecure", "not a boolean"),
+    ];
+    for (pairs, input, problem) in cases {
+        let e = error(pairs);
+        assert_eq!(e.input, *input, "{pairs:?}");
+        assert!(e.problem.contains(problem), "{pairs:?}: {}", e.problem);
+        assert!(!e.accepted.is_empty());
+    }
+}
+
+#[test]
+fn error_message_shape() {
+    let e = error(&[("url", "http://a/"), ("max-attempts", "abc")]);
+    assert_eq!(
+        e.to_string(),
+        "input `max-attempts`: \"abc\" is not a whole number; use a whole number from 1 to 100 (total requests per URL)"
+    );
+}
+
+#[test]
+fn secrets_are_collected() {
+    let c = config(&[
+        ("url", "https://u:pw1234@h/?token=tok5678"),
+        ("headers", "Authorization: Bearer hdr-secret\nX-Plain: v"),
+        ("basic-auth", "user:passw0rd"),
+        ("cookie", "session=cookie-val; theme=dark"),
+        ("slack-webhook", "https://hooks.example/T/B/x"),
+    ])
+    .unwrap();
+    for s in [
+        "pw1234",
+        "tok5678",
+        "Bearer hdr-secret",
+        "passw0rd",
+        "dXNlcjpwYXNzdzByZA==",
+        "cookie-val",
+        "dark",
+        "https://hooks.example/T/B/x",
+    ] {
+        assert!(c.secrets.iter().any(|x| x == s), "{s} missing from {:?}", c.secrets);
+    }
+}
+
+#[test]
+fn webhook_falls_back_to_environment() {
+    let c = Config::from_inputs(raw(&[("url", "http://a/")]), Some("https://hooks/x".into())).unwrap();
+    assert_eq!(c.slack.webhook.as_deref(), Some("https://hooks/x"));
+}
+
+#[test]
+fn headers_parse() {
+    let c = config(&[("url", "http://a/"), ("headers", "X-A: 1\n\n  X-B: two: parts  \n")]).unwrap();
+    assert_eq!(c.request.headers["x-a"], "1");
+    assert_eq!(c.request.headers["x-b"], "two: parts");
+}

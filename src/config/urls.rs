@@ -1,0 +1,164 @@
+//! URL lists: splitting the `url` input, validating each URL, and the redacted form that is the
+//! only form ever shown (user info and query values replaced by `***`).
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+use url::Url;
+
+/// A URL safe to show: no password, no user name, no query values, no fragment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RedactedUrl(String);
+
+impl RedactedUrl {
+    pub fn new(url: &Url) -> RedactedUrl {
+        let mut shown = url.clone();
+        shown.set_fragment(None);
+        if !shown.username().is_empty() || shown.password().is_some() {
+            let _ = shown.set_password(None);
+            let _ = shown.set_username("***");
+        }
+        if shown.query().is_some() {
+            let pairs: Vec<String> = url
+                .query_pairs()
+                .map(|(k, _)| {
+                    let key: String =
+                        url::form_urlencoded::byte_serialize(k.as_bytes()).collect();
+                    format!("{key}=***")
+                })
+                .collect();
+            shown.set_query(Some(&pairs.join("&")));
+        }
+        RedactedUrl(shown.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RedactedUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for RedactedUrl {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// One URL to check.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub url: Url,
+    pub shown: RedactedUrl,
+}
+
+impl Target {
+    /// The parts of this URL that must be masked: user name, password and query values.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let decode = |s: &str| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        for raw in [self.url.username(), self.url.password().unwrap_or("")] {
+            if !raw.is_empty() {
+                out.push(raw.to_string());
+                out.push(decode(raw));
+            }
+        }
+        if let Some(query) = self.url.query() {
+            for piece in query.split('&') {
+                if let Some((_, value)) = piece.split_once('=') {
+                    out.push(value.to_string());
+                    out.push(decode(value));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Split on newlines and `|`, trim, drop empty pieces, and check each URL.
+pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
+    let mut targets = Vec::new();
+    for piece in value.split(['\n', '|']).map(str::trim) {
+        if piece.is_empty() {
+            continue;
+        }
+        let url = Url::parse(piece).map_err(|e| {
+            format!(
+                "{:?} is not a valid URL ({e})",
+                crate::text::clip(piece, 200)
+            )
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!(
+                "{:?} is not an http or https URL",
+                RedactedUrl::new(&url).as_str()
+            ));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(format!("{:?} has no host", RedactedUrl::new(&url).as_str()));
+        }
+        let shown = RedactedUrl::new(&url);
+        targets.push(Target { url, shown });
+    }
+    if targets.is_empty() {
+        return Err("no URL given".into());
+    }
+    Ok(targets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_trims_and_drops_empty() {
+        let list = parse_url_list(" http://a/ | https://b/x\n\n http://c:8080/y |").unwrap();
+        let shown: Vec<&str> = list.iter().map(|t| t.shown.as_str()).collect();
+        assert_eq!(shown, ["http://a/", "https://b/x", "http://c:8080/y"]);
+    }
+
+    #[test]
+    fn rejects_other_schemes_and_empty() {
+        assert!(parse_url_list("ftp://x")
+            .unwrap_err()
+            .contains("not an http or https URL"));
+        assert_eq!(parse_url_list(" | \n").unwrap_err(), "no URL given");
+        assert!(parse_url_list("not a url").unwrap_err().contains("not a valid URL"));
+    }
+
+    #[test]
+    fn redacts_user_info_and_query_values() {
+        let url = Url::parse("https://bob:s3cret@api.example.com/h?token=abc123&x=1#frag").unwrap();
+        assert_eq!(
+            RedactedUrl::new(&url).as_str(),
+            "https://***@api.example.com/h?token=***&x=***"
+        );
+        let t = Target {
+            shown: RedactedUrl::new(&url),
+            url,
+        };
+        let secrets = t.secrets();
+        assert!(secrets.contains(&"s3cret".to_string()));
+        assert!(secrets.contains(&"bob".to_string()));
+        assert!(secrets.contains(&"abc123".to_string()));
+    }
+
+    #[test]
+    fn decodes_encoded_secrets() {
+        let url = Url::parse("https://h/?k=a%20b%2Fc").unwrap();
+        let t = Target {
+            shown: RedactedUrl::new(&url),
+            url,
+        };
+        assert!(t.secrets().contains(&"a b/c".to_string()));
+    }
+}

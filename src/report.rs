@@ -1,0 +1,335 @@
+//! The result of a run: `RunReport` holds one `UrlResult` per URL, in input order. Every renderer
+//! (outputs, summary, annotations, local report) and every notifier reads this and nothing else.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::config::RedactedUrl;
+
+/// The verdict for one URL, and for a run (the worst of its URLs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The final response passed every check.
+    Up,
+    /// It passed, but was slow or its certificate expires soon.
+    Degraded,
+    /// The check was cut short (cancelled) before a verdict was reached.
+    Unknown,
+    /// Every attempt failed.
+    Down,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Up => "up",
+            Status::Degraded => "degraded",
+            Status::Unknown => "unknown",
+            Status::Down => "down",
+        }
+    }
+
+    pub fn icon(self) -> &'static str {
+        match self {
+            Status::Up => "🟢",
+            Status::Degraded => "🟡",
+            Status::Unknown => "⚪",
+            Status::Down => "🔴",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why one attempt was unhealthy, in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The host name could not be resolved.
+    Dns(String),
+    /// Nothing listens on the port.
+    Refused,
+    /// The server closed or reset the connection before answering in full.
+    Reset,
+    /// The TLS handshake failed; the reason is rustls's.
+    Tls(String),
+    /// No complete response within the attempt's time limit.
+    Timeout(Duration),
+    /// More than the allowed number of redirects.
+    TooManyRedirects(usize),
+    /// A redirect pointed back at a URL already visited.
+    RedirectLoop(String),
+    /// A redirect that cannot be followed (bad Location, another scheme).
+    BadRedirect(String),
+    /// Another connection-level failure.
+    Connection(String),
+    /// The final status is outside the expected set.
+    Status { code: u16, expected: String },
+    /// `body-contains` text was not found.
+    BodyMissing(String),
+    /// `body-not-contains` text was found.
+    BodyForbidden(String),
+    /// The check was cancelled by a signal before it finished.
+    Cancelled,
+}
+
+impl Failure {
+    /// Connection errors, timeouts and the usual "try again" statuses: what `retry-on: transient`
+    /// retries.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Failure::Dns(_)
+            | Failure::Refused
+            | Failure::Reset
+            | Failure::Connection(_)
+            | Failure::Timeout(_) => true,
+            Failure::Status { code, .. } => {
+                matches!(code, 408 | 425 | 429 | 500 | 502 | 503 | 504)
+            }
+            _ => false,
+        }
+    }
+
+    /// A short word for the class of failure (stable, for machines).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Failure::Dns(_) => "dns",
+            Failure::Refused => "refused",
+            Failure::Reset => "reset",
+            Failure::Tls(_) => "tls",
+            Failure::Timeout(_) => "timeout",
+            Failure::TooManyRedirects(_) => "redirects",
+            Failure::RedirectLoop(_) => "redirect_loop",
+            Failure::BadRedirect(_) => "redirect",
+            Failure::Connection(_) => "connection",
+            Failure::Status { .. } => "status",
+            Failure::BodyMissing(_) | Failure::BodyForbidden(_) => "body",
+            Failure::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Dns(detail) => write!(f, "DNS lookup failed ({detail})"),
+            Failure::Refused => f.write_str("connection refused (nothing listens on that port)"),
+            Failure::Reset => f.write_str("connection reset by the server"),
+            Failure::Tls(reason) => write!(f, "TLS handshake failed: {reason}"),
+            Failure::Timeout(limit) => write!(
+                f,
+                "timed out: no complete response within {}",
+                crate::config::format_duration(*limit)
+            ),
+            Failure::TooManyRedirects(n) => write!(f, "too many redirects (more than {n})"),
+            Failure::RedirectLoop(url) => write!(f, "redirect loop (back to {url})"),
+            Failure::BadRedirect(why) => write!(f, "redirect cannot be followed: {why}"),
+            Failure::Connection(detail) => write!(f, "connection failed: {detail}"),
+            Failure::Status { code, expected } => {
+                write!(f, "HTTP {code}")?;
+                if let Some(reason) = reqwest::StatusCode::from_u16(*code)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                {
+                    write!(f, " {reason}")?;
+                }
+                write!(f, " (expected {expected})")
+            }
+            Failure::BodyMissing(text) => {
+                write!(f, "body does not contain {:?}", crate::text::clip(text, 80))
+            }
+            Failure::BodyForbidden(text) => {
+                write!(f, "body contains {:?}", crate::text::clip(text, 80))
+            }
+            Failure::Cancelled => f.write_str("cancelled before the check finished"),
+        }
+    }
+}
+
+/// Why a passing URL is `degraded`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Degradation {
+    Slow {
+        took: Duration,
+        limit: Duration,
+    },
+    CertExpiring {
+        days_left: i64,
+        not_after: OffsetDateTime,
+        min_days: u32,
+    },
+}
+
+impl fmt::Display for Degradation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::config::format_duration;
+        match self {
+            Degradation::Slow { took, limit } => write!(
+                f,
+                "slow: answered in {}, over max-response-time {}",
+                format_duration(*took),
+                format_duration(*limit)
+            ),
+            Degradation::CertExpiring {
+                days_left,
+                not_after,
+                min_days,
+            } => {
+                let date = crate::text::date(*not_after);
+                if *days_left < 0 {
+                    write!(f, "certificate expired on {date}")
+                } else {
+                    write!(
+                        f,
+                        "certificate expires in {days_left} day{} ({date}), within cert-min-days {min_days}",
+                        if *days_left == 1 { "" } else { "s" }
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// What one URL's check came to.
+#[derive(Debug, Clone)]
+pub struct UrlResult {
+    pub url: RedactedUrl,
+    pub status: Status,
+    /// Status of the last attempt's final response, if one came.
+    pub http_status: Option<u16>,
+    /// Requests made (redirects inside one attempt are not counted).
+    pub attempts: u32,
+    /// Attempts allowed.
+    pub max_attempts: u32,
+    /// Waits between attempts, in order.
+    pub waits: Vec<Duration>,
+    /// Time of the last attempt, first byte sent to last byte read.
+    pub response_time: Option<Duration>,
+    /// Why the URL is down (the last attempt's failure), or why the check was cut short.
+    pub failure: Option<Failure>,
+    /// Why a passing URL is degraded.
+    pub degradations: Vec<Degradation>,
+    /// The URL of the final response after redirects, redacted.
+    pub final_url: Option<RedactedUrl>,
+    /// The server certificate's expiry (https only).
+    pub cert_not_after: Option<OffsetDateTime>,
+}
+
+impl UrlResult {
+    /// "HTTP 503 Service Unavailable (expected 200-399) after 3 attempts (1s apart)".
+    pub fn reason(&self) -> Option<String> {
+        match &self.failure {
+            Some(Failure::Cancelled) => Some(Failure::Cancelled.to_string()),
+            Some(failure) => {
+                let mut s = failure.to_string();
+                if self.status == Status::Unknown {
+                    s.push_str(&format!(
+                        " (cancelled after {} of {} attempts)",
+                        self.attempts, self.max_attempts
+                    ));
+                } else if self.attempts > 1 {
+                    s.push_str(&format!(" after {} attempts", self.attempts));
+                    s.push_str(&crate::text::waits_phrase(&self.waits));
+                }
+                Some(s)
+            }
+            None if self.degradations.is_empty() => None,
+            None => Some(
+                self.degradations
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        }
+    }
+}
+
+/// Which signal cut the run short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Interrupt,
+    Terminate,
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Signal::Interrupt => "SIGINT",
+            Signal::Terminate => "SIGTERM",
+        })
+    }
+}
+
+/// Everything a run found, in input order.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub results: Vec<UrlResult>,
+    pub started_at: OffsetDateTime,
+    pub duration: Duration,
+    /// Set when a signal stopped the run before every check finished.
+    pub cancelled: Option<Signal>,
+}
+
+impl RunReport {
+    /// The worst status of all URLs (`up` for an empty report).
+    pub fn status(&self) -> Status {
+        self.results
+            .iter()
+            .map(|r| r.status)
+            .max()
+            .unwrap_or(Status::Up)
+    }
+
+    /// True when no URL is down (and none was left unchecked).
+    pub fn healthy(&self) -> bool {
+        self.results
+            .iter()
+            .all(|r| matches!(r.status, Status::Up | Status::Degraded))
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.results.iter().filter(|r| r.status == status).count()
+    }
+
+    pub fn down(&self) -> impl Iterator<Item = &UrlResult> {
+        self.results.iter().filter(|r| r.status == Status::Down)
+    }
+
+    /// Results with the worst first, input order kept among equals.
+    pub fn worst_first(&self) -> Vec<&UrlResult> {
+        let mut rows: Vec<&UrlResult> = self.results.iter().collect();
+        rows.sort_by_key(|r| std::cmp::Reverse(r.status));
+        rows
+    }
+
+    /// "2 of 5 URLs down", "all 3 URLs up", "1 URL degraded".
+    pub fn headline(&self) -> String {
+        let total = self.results.len();
+        let noun = |n: usize| if n == 1 { "URL" } else { "URLs" };
+        let status = self.status();
+        let count = self.count(status);
+        let mut s = if count == total {
+            match total {
+                1 => format!("{} {}", noun(1), status),
+                _ => format!("all {total} {} {status}", noun(total)),
+            }
+        } else {
+            format!("{count} of {total} {} {status}", noun(total))
+        };
+        if status == Status::Down && self.count(Status::Degraded) > 0 {
+            s.push_str(&format!(", {} degraded", self.count(Status::Degraded)));
+        }
+        if let Some(signal) = self.cancelled {
+            s.push_str(&format!(" (cancelled by {signal})"));
+        }
+        s
+    }
+}

@@ -1,0 +1,109 @@
+//! Small text helpers shared by every renderer: clipping, dates, wait phrases, and neutralising
+//! untrusted text so it can never be read as a workflow command.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+/// At most `max` characters of `s`, with "…" when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// "2026-11-30" in UTC.
+pub fn date(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+/// RFC 3339 in UTC, whole seconds: "2026-11-25T03:00:00Z".
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        date(t),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// " (1s apart)" when every wait was the same, " (waited 1s, 2s, 4s)" otherwise, "" for none.
+pub fn waits_phrase(waits: &[Duration]) -> String {
+    use crate::config::format_duration;
+    match waits {
+        [] => String::new(),
+        [first, rest @ ..] if rest.iter().all(|w| w == first) => {
+            format!(" ({} apart)", format_duration(*first))
+        }
+        _ => format!(
+            " (waited {})",
+            waits
+                .iter()
+                .map(|w| format_duration(*w))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Make text safe to print on one log line: control characters become spaces, and the two ways
+/// the runner recognises a workflow command are broken (`::` at the start of a line, after
+/// whitespace, and `##[` anywhere). The result is a single line.
+pub fn log_safe(s: &str) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut out = one_line.replace("##[", "#\u{200b}#[");
+    let trimmed = out.trim_start();
+    if trimmed.starts_with("::") {
+        let lead = out.len() - trimmed.len();
+        out.insert(lead + 1, '\u{200b}');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_cuts_with_ellipsis() {
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 4), "abc");
+    }
+
+    #[test]
+    fn waits_phrase_forms() {
+        let s = Duration::from_secs;
+        assert_eq!(waits_phrase(&[]), "");
+        assert_eq!(waits_phrase(&[s(1), s(1)]), " (1s apart)");
+        assert_eq!(waits_phrase(&[s(1), s(2)]), " (waited 1s, 2s)");
+    }
+
+    #[test]
+    fn log_safe_breaks_commands() {
+        assert_eq!(log_safe("::error::x"), ":\u{200b}:error::x");
+        assert_eq!(log_safe("  ::add-mask::x"), "  :\u{200b}:add-mask::x");
+        assert_eq!(
+            log_safe("a ##[set-output name=x]y"),
+            "a #\u{200b}#[set-output name=x]y"
+        );
+        assert_eq!(log_safe("a\nb\r::c"), "a b ::c");
+        assert_eq!(log_safe("fine :: text"), "fine :: text");
+    }
+
+    #[test]
+    fn dates() {
+        let t = time::macros::datetime!(2026-11-25 03:04:05 UTC);
+        assert_eq!(date(t), "2026-11-25");
+        assert_eq!(rfc3339(t), "2026-11-25T03:04:05Z");
+    }
+}
