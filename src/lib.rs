@@ -1,8 +1,12 @@
 //! upcheck: health checks for URLs with retries, step outputs, a job summary and annotations.
 //! The crate is one data flow: `config` (inputs) → `check` (HTTP) → `report::RunReport` →
-//! renderers in `github` and `local`. `app` wires them together; `main` maps the outcome to an
-//! exit code.
+//! renderers in `github` and `console`. `app` wires them together; `main` only maps the outcome
+//! to an exit code.
 
+pub mod app;
+pub mod check;
 pub mod config;
+pub mod console;
+pub mod github;
 pub mod report;
 pub mod text;

@@ -333,3 +333,50 @@ impl RunReport {
         s
     }
 }
+
+/// One entry of the `results` output and of `--json`.
+#[derive(Debug, Serialize)]
+pub struct ResultJson<'a> {
+    pub url: &'a RedactedUrl,
+    pub status: Status,
+    pub http_status: Option<u16>,
+    pub attempts: u32,
+    pub response_time_ms: Option<u64>,
+    pub error: Option<String>,
+    pub error_kind: Option<&'static str>,
+    pub warning: Option<String>,
+    pub final_url: Option<&'a RedactedUrl>,
+    pub cert_expires_at: Option<String>,
+}
+
+impl UrlResult {
+    pub fn response_time_ms(&self) -> Option<u64> {
+        self.response_time
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub fn to_json(&self) -> ResultJson<'_> {
+        let reason = self.reason();
+        let failing = self.failure.is_some();
+        ResultJson {
+            url: &self.url,
+            status: self.status,
+            http_status: self.http_status,
+            attempts: self.attempts,
+            response_time_ms: self.response_time_ms(),
+            error: if failing { reason.clone() } else { None },
+            error_kind: self.failure.as_ref().map(Failure::kind),
+            warning: if failing { None } else { reason },
+            final_url: self.final_url.as_ref(),
+            cert_expires_at: self.cert_not_after.map(crate::text::rfc3339),
+        }
+    }
+}
+
+impl RunReport {
+    /// The `results` JSON array, in input order.
+    pub fn results_json(&self) -> serde_json::Value {
+        serde_json::to_value(self.results.iter().map(UrlResult::to_json).collect::<Vec<_>>())
+            .unwrap_or_default()
+    }
+}

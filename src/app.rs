@@ -1,0 +1,204 @@
+//! One run from start to end: read inputs, mask secrets, check, then write every report even when
+//! checks fail or the run is cancelled. Returns the exit code; `main` only calls this.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+
+use clap::Parser;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{format_duration, raw_secrets, Config, InputError, RawInputs};
+use crate::github::{annotations, commands, outputs, summary};
+use crate::report::{RunReport, Signal};
+
+/// Check URLs with retries and report like a GitHub Action.
+#[derive(Debug, Parser)]
+#[command(name = "upcheck", version, about, long_about = None)]
+pub struct Cli {
+    /// URLs to check (http or https); also read from the `url` input
+    #[arg(value_name = "URL")]
+    pub urls: Vec<String>,
+    #[command(flatten)]
+    pub inputs: RawInputs,
+    /// Print the results as JSON instead of the readable report (local runs)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The process's exit codes, as the contract fixes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Healthy = 0,
+    Down = 1,
+    BadInput = 2,
+    ToolFailed = 3,
+}
+
+/// Where this run reports: the GitHub runner's files and log, or a terminal.
+#[derive(Debug, Clone, Default)]
+pub struct Surroundings {
+    /// `GITHUB_ACTIONS=true`: workflow commands are read from stdout.
+    pub actions: bool,
+    pub output_file: Option<PathBuf>,
+    pub summary_file: Option<PathBuf>,
+    pub slack_env: Option<String>,
+}
+
+impl Surroundings {
+    pub fn from_env() -> Surroundings {
+        let path = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        Surroundings {
+            actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+            output_file: path("GITHUB_OUTPUT"),
+            summary_file: path("GITHUB_STEP_SUMMARY"),
+            slack_env: std::env::var("SLACK_WEBHOOK_URL").ok(),
+        }
+    }
+}
+
+/// Lines to stdout, ignoring a closed pipe.
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// An error that ends the run, in the form the surroundings read.
+fn fail(env: &Surroundings, title: &str, message: &str) {
+    if env.actions {
+        say(&commands::annotation(commands::Level::Error, Some(title), message));
+    } else {
+        eprintln!("upcheck: {}", crate::text::log_safe(message));
+    }
+}
+
+pub async fn run(cli: Cli, env: Surroundings) -> Exit {
+    let env_inputs = match RawInputs::from_env() {
+        Ok(raw) => raw,
+        Err(e) => return bad_input(&env, &[], &e),
+    };
+    let mut flags = cli.inputs;
+    if !cli.urls.is_empty() {
+        let mut all = cli.urls.join("\n");
+        if let Some(more) = flags.url.take() {
+            all = format!("{more}\n{all}");
+        }
+        flags.url = Some(all);
+    }
+    let raw = flags.over(env_inputs);
+    let config = match Config::from_inputs(raw.clone(), env.slack_env.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            let secrets = raw_secrets(&raw, env.slack_env.as_deref());
+            return bad_input(&env, &secrets, &e);
+        }
+    };
+    if env.actions {
+        for line in commands::mask_lines(&config.secrets) {
+            say(&line);
+        }
+    }
+    if config.slack.is_configured() {
+        let message = "Slack delivery is not available in this version of upcheck; the message was not sent (outputs notified=false)";
+        if env.actions {
+            say(&commands::annotation(commands::Level::Warning, None, message));
+        } else {
+            eprintln!("upcheck: {message}");
+        }
+    }
+    let client = match crate::check::build_client(&config.request) {
+        Ok(c) => c,
+        Err(e) => {
+            fail(&env, "upcheck failed", &e.to_string());
+            return Exit::ToolFailed;
+        }
+    };
+
+    let cancel = CancellationToken::new();
+    let caught = Arc::new(AtomicU8::new(0));
+    listen_for_signals(cancel.clone(), caught.clone());
+    let report = crate::check::run(&config, &client, &cancel, || match caught.load(Ordering::SeqCst) {
+        1 => Some(Signal::Interrupt),
+        2 => Some(Signal::Terminate),
+        _ => None,
+    })
+    .await;
+
+    let mut exit = verdict_exit(&report, config.fail_on_down);
+    if env.actions || !cli.json {
+        for line in crate::console::render(&report).lines() {
+            say(line);
+        }
+    } else {
+        say(&serde_json::to_string_pretty(&report.results_json()).unwrap_or_default());
+    }
+    if env.actions {
+        for line in annotations::render(&report) {
+            say(&line);
+        }
+    }
+    if let Some(path) = &env.output_file {
+        if let Err(e) = outputs::write(path, &outputs::outputs(&report)) {
+            fail(&env, "upcheck failed", &format!("cannot write step outputs to $GITHUB_OUTPUT ({}): {e}", path.display()));
+            exit = Exit::ToolFailed;
+        }
+    }
+    if let Some(path) = &env.summary_file {
+        let settings = summary::Settings {
+            max_attempts: config.retry.max_attempts,
+            retry_delay: format_duration(config.retry.delay),
+            timeout: format_duration(config.request.timeout),
+            expected: config.checks.expected.to_string(),
+        };
+        if let Err(e) = summary::write(path, &summary::render(&report, &settings)) {
+            fail(&env, "upcheck failed", &format!("cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}", path.display()));
+            exit = Exit::ToolFailed;
+        }
+    }
+    if exit == Exit::Down && !env.actions && report.cancelled.is_some() {
+        eprintln!("upcheck: cancelled before every check finished");
+    }
+    exit
+}
+
+fn verdict_exit(report: &RunReport, fail_on_down: bool) -> Exit {
+    if report.cancelled.is_some() {
+        Exit::Down
+    } else if !report.healthy() && fail_on_down {
+        Exit::Down
+    } else {
+        Exit::Healthy
+    }
+}
+
+fn bad_input(env: &Surroundings, secrets: &[String], e: &InputError) -> Exit {
+    if env.actions {
+        for line in commands::mask_lines(secrets) {
+            say(&line);
+        }
+    }
+    fail(env, "upcheck: invalid input", &e.to_string());
+    Exit::BadInput
+}
+
+/// SIGINT or SIGTERM cancel the run; which one is kept for the report.
+fn listen_for_signals(cancel: CancellationToken, caught: Arc<AtomicU8>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+        return;
+    };
+    tokio::spawn(async move {
+        let which = tokio::select! {
+            _ = int.recv() => 1,
+            _ = term.recv() => 2,
+        };
+        caught.store(which, Ordering::SeqCst);
+        cancel.cancel();
+    });
+}

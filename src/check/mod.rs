@@ -1,0 +1,108 @@
+//! Checking URLs: each URL is tried up to `max-attempts` times with the retry policy's waits, many
+//! URLs at once up to `concurrency`, results in input order. A cancel token stops every wait and
+//! request at once; what is known so far is still reported.
+
+mod http;
+mod matcher;
+pub mod retry;
+pub mod verdict;
+
+use std::time::Instant;
+
+use futures_util::StreamExt;
+use reqwest::Client;
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+
+pub use http::{build_client, parse_retry_after, ClientError};
+pub use matcher::StreamMatcher;
+
+use crate::config::{Config, RedactedUrl, Target};
+use crate::report::{Failure, RunReport, Signal, Status, UrlResult};
+
+/// Check every URL of the config. Returns when all are done or soon after `cancel` fires.
+pub async fn run(
+    config: &Config,
+    client: &Client,
+    cancel: &CancellationToken,
+    signal: impl Fn() -> Option<Signal>,
+) -> RunReport {
+    let started_at = OffsetDateTime::now_utc();
+    let clock = Instant::now();
+    let results = futures_util::stream::iter(config.targets.iter())
+        .map(|target| check_url(config, client, target, cancel))
+        .buffered(config.concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    RunReport {
+        results,
+        started_at,
+        duration: clock.elapsed(),
+        cancelled: if cancel.is_cancelled() { signal() } else { None },
+    }
+}
+
+/// Check one URL with its retries.
+pub async fn check_url(
+    config: &Config,
+    client: &Client,
+    target: &Target,
+    cancel: &CancellationToken,
+) -> UrlResult {
+    let mut result = UrlResult {
+        url: target.shown.clone(),
+        status: Status::Unknown,
+        http_status: None,
+        attempts: 0,
+        max_attempts: config.retry.max_attempts,
+        waits: Vec::new(),
+        response_time: None,
+        failure: Some(Failure::Cancelled),
+        degradations: Vec::new(),
+        final_url: None,
+        cert_not_after: None,
+    };
+    loop {
+        if cancel.is_cancelled() {
+            return result;
+        }
+        let outcome = tokio::select! {
+            outcome = http::attempt(client, &target.url, &config.request, &config.checks) => outcome,
+            () = cancel.cancelled() => return result,
+        };
+        result.attempts += 1;
+        let (failure, retry_after) = match outcome {
+            http::Outcome::Answered(answer, final_url) => {
+                result.http_status = Some(answer.status);
+                result.response_time = Some(answer.elapsed);
+                result.final_url = Some(RedactedUrl::new(&final_url));
+                result.cert_not_after = answer.cert_not_after;
+                match verdict::judge(&answer, &config.checks, OffsetDateTime::now_utc()) {
+                    Ok(degradations) => {
+                        result.status = if degradations.is_empty() { Status::Up } else { Status::Degraded };
+                        result.degradations = degradations;
+                        result.failure = None;
+                        return result;
+                    }
+                    Err(failure) => (failure, answer.retry_after),
+                }
+            }
+            http::Outcome::Failed(failure, elapsed) => {
+                result.http_status = None;
+                result.final_url = None;
+                result.response_time = Some(elapsed);
+                (failure, None)
+            }
+        };
+        let wait = retry::next_wait(&config.retry, result.attempts, &failure, retry_after);
+        result.failure = Some(failure);
+        let Some(wait) = wait else {
+            result.status = Status::Down;
+            return result;
+        };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => result.waits.push(wait),
+            () = cancel.cancelled() => return result,
+        }
+    }
+}

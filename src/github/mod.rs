@@ -1,0 +1,10 @@
+//! Everything the runner reads back from the step: workflow commands (masks, annotations),
+//! step outputs and the job summary. Renderers here are pure; `write` functions do the I/O.
+
+pub mod annotations;
+pub mod commands;
+pub mod outputs;
+pub mod summary;
+
+#[cfg(test)]
+mod tests;

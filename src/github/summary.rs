@@ -1,0 +1,111 @@
+//! The job summary: a headline, then one Markdown table row per URL (failing first), every cell
+//! escaped, and the whole kept under a byte budget far below the runner's 1 MiB limit.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::config::format_duration;
+use crate::report::{RunReport, UrlResult};
+
+/// Rows stop before the summary grows past this.
+pub const SUMMARY_BUDGET: usize = 256 * 1024;
+
+/// Settings worth showing under the table.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub max_attempts: u32,
+    pub retry_delay: String,
+    pub timeout: String,
+    pub expected: String,
+}
+
+/// Escape text for a Markdown table cell: HTML, table and inline-markup characters, newlines.
+pub fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\\' | '`' | '*' | '[' | ']' | '#' | '!' | '~' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn row(r: &UrlResult) -> String {
+    let attempts = format!("{}/{}", r.attempts, r.max_attempts);
+    let time = r
+        .response_time
+        .map_or("–".to_string(), format_duration);
+    let http = r.http_status.map_or("–".to_string(), |c| c.to_string());
+    let mut details = r.reason().unwrap_or_default();
+    if let Some(final_url) = &r.final_url {
+        if final_url != &r.url {
+            if !details.is_empty() {
+                details.push_str("; ");
+            }
+            details.push_str(&format!("final URL {final_url}"));
+        }
+    }
+    format!(
+        "| {} {} | {} | {} | {} | {} | {} |\n",
+        r.status.icon(),
+        r.status,
+        cell(r.url.as_str()),
+        http,
+        attempts,
+        time,
+        cell(&details)
+    )
+}
+
+/// The whole summary as Markdown.
+pub fn render(report: &RunReport, settings: &Settings) -> String {
+    let status = report.status();
+    let mut out = format!("### {} upcheck: {}\n\n", status.icon(), cell(&report.headline()));
+    out.push_str("| Status | URL | HTTP | Attempts | Time | Details |\n");
+    out.push_str("|---|---|--:|--:|--:|---|\n");
+    let rows = report.worst_first();
+    let mut shown = 0;
+    for r in &rows {
+        let line = row(r);
+        if out.len() + line.len() > SUMMARY_BUDGET {
+            break;
+        }
+        out.push_str(&line);
+        shown += 1;
+    }
+    if shown < rows.len() {
+        out.push_str(&format!(
+            "\n{} more URLs are left out to keep this summary small; the `results` output lists every URL.\n",
+            rows.len() - shown
+        ));
+    }
+    out.push_str(&format!(
+        "\n<sub>{} URL{} checked at {} UTC in {} · max-attempts {} · retry-delay {} · timeout {} · expected status {}</sub>\n",
+        report.results.len(),
+        if report.results.len() == 1 { "" } else { "s" },
+        crate::text::rfc3339(report.started_at).replace('T', " ").trim_end_matches('Z'),
+        format_duration(report.duration),
+        settings.max_attempts,
+        cell(&settings.retry_delay),
+        cell(&settings.timeout),
+        cell(&settings.expected),
+    ));
+    out
+}
+
+/// Append the summary to the runner's file.
+pub fn write(path: &Path, markdown: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
+    file.write_all(markdown.as_bytes())?;
+    file.flush()
+}
