@@ -72,7 +72,11 @@ fn say(line: &str) {
 /// An error that ends the run, in the form the surroundings read.
 fn fail(env: &Surroundings, title: &str, message: &str) {
     if env.actions {
-        say(&commands::annotation(commands::Level::Error, Some(title), message));
+        say(&commands::annotation(
+            commands::Level::Error,
+            Some(title),
+            message,
+        ));
     } else {
         eprintln!("upcheck: {}", crate::text::log_safe(message));
     }
@@ -107,7 +111,11 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     if config.slack.is_configured() {
         let message = "Slack delivery is not available in this version of upcheck; the message was not sent (outputs notified=false)";
         if env.actions {
-            say(&commands::annotation(commands::Level::Warning, None, message));
+            say(&commands::annotation(
+                commands::Level::Warning,
+                None,
+                message,
+            ));
         } else {
             eprintln!("upcheck: {message}");
         }
@@ -123,10 +131,12 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     let cancel = CancellationToken::new();
     let caught = Arc::new(AtomicU8::new(0));
     listen_for_signals(cancel.clone(), caught.clone());
-    let report = crate::check::run(&config, &client, &cancel, || match caught.load(Ordering::SeqCst) {
-        1 => Some(Signal::Interrupt),
-        2 => Some(Signal::Terminate),
-        _ => None,
+    let report = crate::check::run(&config, &client, &cancel, || {
+        match caught.load(Ordering::SeqCst) {
+            1 => Some(Signal::Interrupt),
+            2 => Some(Signal::Terminate),
+            _ => None,
+        }
     })
     .await;
 
@@ -145,7 +155,14 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     }
     if let Some(path) = &env.output_file {
         if let Err(e) = outputs::write(path, &outputs::outputs(&report)) {
-            fail(&env, "upcheck failed", &format!("cannot write step outputs to $GITHUB_OUTPUT ({}): {e}", path.display()));
+            fail(
+                &env,
+                "upcheck failed",
+                &format!(
+                    "cannot write step outputs to $GITHUB_OUTPUT ({}): {e}",
+                    path.display()
+                ),
+            );
             exit = Exit::ToolFailed;
         }
     }
@@ -157,7 +174,14 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             expected: config.checks.expected.to_string(),
         };
         if let Err(e) = summary::write(path, &summary::render(&report, &settings)) {
-            fail(&env, "upcheck failed", &format!("cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}", path.display()));
+            fail(
+                &env,
+                "upcheck failed",
+                &format!(
+                    "cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}",
+                    path.display()
+                ),
+            );
             exit = Exit::ToolFailed;
         }
     }
@@ -168,9 +192,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
 }
 
 fn verdict_exit(report: &RunReport, fail_on_down: bool) -> Exit {
-    if report.cancelled.is_some() {
-        Exit::Down
-    } else if !report.healthy() && fail_on_down {
+    if report.cancelled.is_some() || (!report.healthy() && fail_on_down) {
         Exit::Down
     } else {
         Exit::Healthy
@@ -190,7 +212,10 @@ fn bad_input(env: &Surroundings, secrets: &[String], e: &InputError) -> Exit {
 /// SIGINT or SIGTERM cancel the run; which one is kept for the report.
 fn listen_for_signals(cancel: CancellationToken, caught: Arc<AtomicU8>) {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
         return;
     };
     tokio::spawn(async move {

@@ -14,7 +14,11 @@ pub fn render(report: &RunReport) -> String {
         .max()
         .unwrap_or(0)
         .min(60);
-    let mut out = format!("{} upcheck: {}\n", report.status().icon(), report.headline());
+    let mut out = format!(
+        "{} upcheck: {}\n",
+        report.status().icon(),
+        report.headline()
+    );
     for r in &report.results {
         let http = r.http_status.map_or("---".to_string(), |c| c.to_string());
         let time = r.response_time.map_or("-".to_string(), format_duration);

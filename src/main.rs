@@ -4,13 +4,19 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = upcheck::app::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("::error::upcheck cannot start its runtime: {e}");
             return std::process::ExitCode::from(3);
         }
     };
-    let exit = runtime.block_on(upcheck::app::run(cli, upcheck::app::Surroundings::from_env()));
+    let exit = runtime.block_on(upcheck::app::run(
+        cli,
+        upcheck::app::Surroundings::from_env(),
+    ));
     std::process::ExitCode::from(exit as u8)
 }

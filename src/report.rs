@@ -318,7 +318,7 @@ impl RunReport {
         let count = self.count(status);
         let mut s = if count == total {
             match total {
-                1 => format!("{} {}", noun(1), status),
+                1 => format!("1 URL {status}"),
                 _ => format!("all {total} {} {status}", noun(total)),
             }
         } else {
@@ -376,7 +376,12 @@ impl UrlResult {
 impl RunReport {
     /// The `results` JSON array, in input order.
     pub fn results_json(&self) -> serde_json::Value {
-        serde_json::to_value(self.results.iter().map(UrlResult::to_json).collect::<Vec<_>>())
-            .unwrap_or_default()
+        serde_json::to_value(
+            self.results
+                .iter()
+                .map(UrlResult::to_json)
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default()
     }
 }

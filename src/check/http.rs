@@ -46,7 +46,9 @@ pub fn build_client(spec: &RequestSpec) -> Result<Client, ClientError> {
         .user_agent(concat!("upcheck/", env!("CARGO_PKG_VERSION")))
         .danger_accept_invalid_certs(spec.insecure);
     if let Some(pem) = &spec.ca_pem {
-        for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(|e| ClientError(e.to_string()))? {
+        for cert in
+            reqwest::Certificate::from_pem_bundle(pem).map_err(|e| ClientError(e.to_string()))?
+        {
             builder = builder.add_root_certificate(cert);
         }
     }
@@ -142,7 +144,10 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 fn certificate_expiry(der: &[u8]) -> Option<OffsetDateTime> {
@@ -162,14 +167,19 @@ fn classify(e: &reqwest::Error, timeout: Duration) -> Failure {
             return match refusal {
                 RedirectRefusal::TooMany => Failure::TooManyRedirects(MAX_REDIRECTS),
                 RedirectRefusal::Loop(url) => Failure::RedirectLoop(url.clone()),
-                RedirectRefusal::Scheme(what) => Failure::BadRedirect(format!("it points to {what}")),
+                RedirectRefusal::Scheme(what) => {
+                    Failure::BadRedirect(format!("it points to {what}"))
+                }
             };
         }
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
             return Failure::Tls(describe_tls(tls));
         }
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if let Some(tls) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+            if let Some(tls) = io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            {
                 return Failure::Tls(describe_tls(tls));
             }
             match io.kind() {
@@ -196,9 +206,13 @@ fn classify(e: &reqwest::Error, timeout: Duration) -> Failure {
         return Failure::Dns(crate::text::log_safe(&detail));
     }
     if e.is_redirect() {
-        return Failure::BadRedirect(crate::text::log_safe(messages.last().map_or("", String::as_str)));
+        return Failure::BadRedirect(crate::text::log_safe(
+            messages.last().map_or("", String::as_str),
+        ));
     }
-    Failure::Connection(crate::text::log_safe(messages.last().map_or("", String::as_str)))
+    Failure::Connection(crate::text::log_safe(
+        messages.last().map_or("", String::as_str),
+    ))
 }
 
 fn describe_tls(e: &rustls::Error) -> String {
@@ -224,7 +238,10 @@ mod tests {
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 }

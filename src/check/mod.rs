@@ -38,7 +38,11 @@ pub async fn run(
         results,
         started_at,
         duration: clock.elapsed(),
-        cancelled: if cancel.is_cancelled() { signal() } else { None },
+        cancelled: if cancel.is_cancelled() {
+            signal()
+        } else {
+            None
+        },
     }
 }
 
@@ -79,7 +83,11 @@ pub async fn check_url(
                 result.cert_not_after = answer.cert_not_after;
                 match verdict::judge(&answer, &config.checks, OffsetDateTime::now_utc()) {
                     Ok(degradations) => {
-                        result.status = if degradations.is_empty() { Status::Up } else { Status::Degraded };
+                        result.status = if degradations.is_empty() {
+                            Status::Up
+                        } else {
+                            Status::Degraded
+                        };
                         result.degradations = degradations;
                         result.failure = None;
                         return result;

@@ -31,7 +31,13 @@ pub fn next_wait(
     if done >= policy.max_attempts || !is_retryable(policy, failure) {
         return None;
     }
-    let honours_server = matches!(failure, Failure::Status { code: 429 | 503, .. });
+    let honours_server = matches!(
+        failure,
+        Failure::Status {
+            code: 429 | 503,
+            ..
+        }
+    );
     if let (true, Some(server)) = (honours_server, retry_after) {
         return Some(server.min(RETRY_AFTER_CAP));
     }
@@ -39,7 +45,10 @@ pub fn next_wait(
         Backoff::Fixed => policy.delay,
         Backoff::Exponential => {
             let factor = 2u32.saturating_pow(done.saturating_sub(1));
-            policy.delay.saturating_mul(factor).min(MAX_BACKOFF.max(policy.delay))
+            policy
+                .delay
+                .saturating_mul(factor)
+                .min(MAX_BACKOFF.max(policy.delay))
         }
     })
 }
@@ -83,12 +92,24 @@ mod tests {
         assert!(next_wait(&transient, 1, &status(404), None).is_none());
         assert!(next_wait(&transient, 1, &status(501), None).is_none());
         for code in [408, 425, 429, 500, 502, 503, 504] {
-            assert!(next_wait(&transient, 1, &status(code), None).is_some(), "{code}");
+            assert!(
+                next_wait(&transient, 1, &status(code), None).is_some(),
+                "{code}"
+            );
         }
-        for f in [Failure::Refused, Failure::Reset, Failure::Timeout(Duration::from_secs(1)), Failure::Dns("x".into())] {
+        for f in [
+            Failure::Refused,
+            Failure::Reset,
+            Failure::Timeout(Duration::from_secs(1)),
+            Failure::Dns("x".into()),
+        ] {
             assert!(next_wait(&transient, 1, &f, None).is_some(), "{f}");
         }
-        for f in [Failure::Tls("x".into()), Failure::TooManyRedirects(10), Failure::BodyMissing("ok".into())] {
+        for f in [
+            Failure::Tls("x".into()),
+            Failure::TooManyRedirects(10),
+            Failure::BodyMissing("ok".into()),
+        ] {
             assert!(next_wait(&transient, 1, &f, None).is_none(), "{f}");
             assert!(next_wait(&any, 1, &f, None).is_some(), "{f}");
         }
@@ -98,7 +119,9 @@ mod tests {
     fn exponential_doubles_up_to_a_minute() {
         let p = policy(12, 1000, Backoff::Exponential, RetryOn::Any);
         let f = status(500);
-        let waits: Vec<u64> = (1..12).map(|n| next_wait(&p, n, &f, None).unwrap().as_secs()).collect();
+        let waits: Vec<u64> = (1..12)
+            .map(|n| next_wait(&p, n, &f, None).unwrap().as_secs())
+            .collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60]);
     }
 
@@ -108,7 +131,10 @@ mod tests {
         let s = Duration::from_secs;
         assert_eq!(next_wait(&p, 1, &status(429), Some(s(2))), Some(s(2)));
         assert_eq!(next_wait(&p, 1, &status(503), Some(s(0))), Some(s(0)));
-        assert_eq!(next_wait(&p, 1, &status(503), Some(s(3600))), Some(RETRY_AFTER_CAP));
+        assert_eq!(
+            next_wait(&p, 1, &status(503), Some(s(3600))),
+            Some(RETRY_AFTER_CAP)
+        );
         assert_eq!(next_wait(&p, 1, &status(500), Some(s(5))), Some(s(1)));
     }
 

@@ -55,7 +55,11 @@ pub fn judge(
         let left = not_after - now;
         if left < time::Duration::days(i64::from(checks.cert_min_days)) {
             degraded.push(Degradation::CertExpiring {
-                days_left: if left.is_negative() { -1 } else { left.whole_days() },
+                days_left: if left.is_negative() {
+                    -1
+                } else {
+                    left.whole_days()
+                },
                 not_after,
                 min_days: checks.cert_min_days,
             });
@@ -98,7 +102,10 @@ mod tests {
         assert_eq!(judge(&answer(200), &checks(), NOW), Ok(vec![]));
         assert_eq!(
             judge(&answer(404), &checks(), NOW),
-            Err(Failure::Status { code: 404, expected: "200-399".into() })
+            Err(Failure::Status {
+                code: 404,
+                expected: "200-399".into()
+            })
         );
         assert_eq!(
             judge(&answer(404), &checks(), NOW).unwrap_err().to_string(),
@@ -118,7 +125,10 @@ mod tests {
         a.contains_found = Some(true);
         assert_eq!(judge(&a, &c, NOW), Ok(vec![]));
         a.forbidden_found = Some(true);
-        assert_eq!(judge(&a, &c, NOW), Err(Failure::BodyForbidden("error".into())));
+        assert_eq!(
+            judge(&a, &c, NOW),
+            Err(Failure::BodyForbidden("error".into()))
+        );
         assert_eq!(
             judge(&a, &c, NOW).unwrap_err().to_string(),
             "body contains \"error\""
@@ -131,7 +141,10 @@ mod tests {
         c.max_response_time = Some(Duration::from_millis(10));
         let d = judge(&answer(200), &c, NOW).unwrap();
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].to_string(), "slow: answered in 20ms, over max-response-time 10ms");
+        assert_eq!(
+            d[0].to_string(),
+            "slow: answered in 20ms, over max-response-time 10ms"
+        );
     }
 
     #[test]

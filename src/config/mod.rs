@@ -175,7 +175,11 @@ pub struct InputError {
 }
 
 impl InputError {
-    pub fn new(input: &'static str, problem: impl Into<String>, accepted: impl Into<String>) -> Self {
+    pub fn new(
+        input: &'static str,
+        problem: impl Into<String>,
+        accepted: impl Into<String>,
+    ) -> Self {
         InputError {
             input,
             problem: problem.into(),
@@ -339,17 +343,17 @@ impl Config {
         }
         if let Some(auth) = &raw.basic_auth {
             let (user, password) = auth.split_once(':').ok_or_else(|| {
-                InputError::new(
-                    "basic-auth",
-                    "the value has no colon",
-                    "use user:password",
-                )
+                InputError::new("basic-auth", "the value has no colon", "use user:password")
             })?;
             secrets.push(password.to_string());
             let token = base64::engine::general_purpose::STANDARD.encode(auth.as_bytes());
             secrets.push(token.clone());
             let mut value = HeaderValue::from_str(&format!("Basic {token}")).map_err(|_| {
-                InputError::new("basic-auth", "the value has characters a header cannot carry", "use user:password")
+                InputError::new(
+                    "basic-auth",
+                    "the value has characters a header cannot carry",
+                    "use user:password",
+                )
             })?;
             value.set_sensitive(true);
             headers.insert(reqwest::header::AUTHORIZATION, value);
@@ -359,12 +363,20 @@ impl Config {
             let accepted = "use Name=Value, several joined with `; `";
             for pair in cookie.split(';').map(str::trim).filter(|p| !p.is_empty()) {
                 let (_, value) = pair.split_once('=').ok_or_else(|| {
-                    InputError::new("cookie", format!("{:?} has no `=`", crate::text::clip(pair, 40)), accepted)
+                    InputError::new(
+                        "cookie",
+                        format!("{:?} has no `=`", crate::text::clip(pair, 40)),
+                        accepted,
+                    )
                 })?;
                 secrets.push(value.trim().to_string());
             }
             let mut value = HeaderValue::from_str(cookie).map_err(|_| {
-                InputError::new("cookie", "the value has characters a header cannot carry", accepted)
+                InputError::new(
+                    "cookie",
+                    "the value has characters a header cannot carry",
+                    accepted,
+                )
             })?;
             value.set_sensitive(true);
             headers.insert(reqwest::header::COOKIE, value);
@@ -373,7 +385,11 @@ impl Config {
         let max_attempts = match &raw.max_attempts {
             None => 3,
             Some(v) => parse_count(v, 1, 100).map_err(|p| {
-                InputError::new("max-attempts", p, "use a whole number from 1 to 100 (total requests per URL)")
+                InputError::new(
+                    "max-attempts",
+                    p,
+                    "use a whole number from 1 to 100 (total requests per URL)",
+                )
             })? as u32,
         };
         let duration = |input: &'static str, v: &Option<String>, default: Duration| {
@@ -386,60 +402,99 @@ impl Config {
             None | Some("fixed") => Backoff::Fixed,
             Some("exponential") => Backoff::Exponential,
             Some(other) => {
-                return Err(InputError::new("backoff", format!("{other:?} is not a backoff"), "use fixed or exponential"))
+                return Err(InputError::new(
+                    "backoff",
+                    format!("{other:?} is not a backoff"),
+                    "use fixed or exponential",
+                ))
             }
         };
         let retry_on = match (raw.retry_on.as_deref(), raw.retry_all.as_deref()) {
             (Some("any"), _) => RetryOn::Any,
             (Some("transient"), _) => RetryOn::Transient,
             (Some(other), _) => {
-                return Err(InputError::new("retry-on", format!("{other:?} is not a retry rule"), "use any or transient"))
+                return Err(InputError::new(
+                    "retry-on",
+                    format!("{other:?} is not a retry rule"),
+                    "use any or transient",
+                ))
             }
             (None, None) => RetryOn::Any,
-            (None, Some(all)) => match parse_bool(all).map_err(|p| InputError::new("retry-all", p, BOOL_HINT))? {
-                true => RetryOn::Any,
-                false => RetryOn::Transient,
-            },
+            (None, Some(all)) => {
+                match parse_bool(all).map_err(|p| InputError::new("retry-all", p, BOOL_HINT))? {
+                    true => RetryOn::Any,
+                    false => RetryOn::Transient,
+                }
+            }
         };
         let timeout = duration("timeout", &raw.timeout, Duration::from_secs(10))?;
         if timeout.is_zero() {
-            return Err(InputError::new("timeout", "0 leaves no time for a request", DURATION_HINT));
+            return Err(InputError::new(
+                "timeout",
+                "0 leaves no time for a request",
+                DURATION_HINT,
+            ));
         }
-        let expected = StatusSet::parse(raw.expected_status.as_deref().unwrap_or("200-399")).map_err(|p| {
-            InputError::new("expected-status", p, "use codes, ranges and classes, e.g. 200,204 or 200-299 or 2xx,301")
-        })?;
+        let expected = StatusSet::parse(raw.expected_status.as_deref().unwrap_or("200-399"))
+            .map_err(|p| {
+                InputError::new(
+                    "expected-status",
+                    p,
+                    "use codes, ranges and classes, e.g. 200,204 or 200-299 or 2xx,301",
+                )
+            })?;
         let boolean = |input: &'static str, v: &Option<String>, default: bool| {
-            v.as_deref().map_or(Ok(default), |v| parse_bool(v).map_err(|p| InputError::new(input, p, BOOL_HINT)))
+            v.as_deref().map_or(Ok(default), |v| {
+                parse_bool(v).map_err(|p| InputError::new(input, p, BOOL_HINT))
+            })
         };
         let follow_redirects = boolean("follow-redirect", &raw.follow_redirect, true)?;
         let insecure = boolean("insecure", &raw.insecure, false)?;
         let fail_on_down = boolean("fail-on-down", &raw.fail_on_down, true)?;
         let method_text = raw.method.as_deref().unwrap_or("GET").to_ascii_uppercase();
         let method = Method::from_bytes(method_text.as_bytes()).map_err(|_| {
-            InputError::new("method", format!("{method_text:?} is not an HTTP method"), "use GET, HEAD, POST or another method name")
+            InputError::new(
+                "method",
+                format!("{method_text:?} is not an HTTP method"),
+                "use GET, HEAD, POST or another method name",
+            )
         })?;
         if method == Method::HEAD {
-            for (input, set) in [("body-contains", &raw.body_contains), ("body-not-contains", &raw.body_not_contains)] {
+            for (input, set) in [
+                ("body-contains", &raw.body_contains),
+                ("body-not-contains", &raw.body_not_contains),
+            ] {
                 if set.is_some() {
-                    return Err(InputError::new(input, "a HEAD response has no body to check", "use method GET, or drop the body check"));
+                    return Err(InputError::new(
+                        input,
+                        "a HEAD response has no body to check",
+                        "use method GET, or drop the body check",
+                    ));
                 }
             }
         }
         let max_response_time = match &raw.max_response_time {
             None => None,
-            Some(v) => Some(parse_duration(v).map_err(|p| InputError::new("max-response-time", p, DURATION_HINT))?),
+            Some(v) => Some(
+                parse_duration(v)
+                    .map_err(|p| InputError::new("max-response-time", p, DURATION_HINT))?,
+            ),
         };
         let cert_min_days = match &raw.cert_min_days {
             None => 14,
-            Some(v) => parse_count(v, 0, 3650)
-                .map_err(|p| InputError::new("cert-min-days", p, "use a whole number of days from 0 (off) to 3650"))?
-                as u32,
+            Some(v) => parse_count(v, 0, 3650).map_err(|p| {
+                InputError::new(
+                    "cert-min-days",
+                    p,
+                    "use a whole number of days from 0 (off) to 3650",
+                )
+            })? as u32,
         };
         let concurrency = match &raw.concurrency {
             None => 8,
-            Some(v) => parse_count(v, 1, 1024)
-                .map_err(|p| InputError::new("concurrency", p, "use a whole number from 1 to 1024"))?
-                as usize,
+            Some(v) => parse_count(v, 1, 1024).map_err(|p| {
+                InputError::new("concurrency", p, "use a whole number from 1 to 1024")
+            })? as usize,
         };
         let ca_pem = match &raw.ca_cert {
             None => None,
@@ -522,12 +577,20 @@ fn load_ca(value: &str) -> Result<Vec<u8>, InputError> {
         value.as_bytes().to_vec()
     } else {
         std::fs::read(value).map_err(|e| {
-            InputError::new("ca-cert", format!("cannot read the file {value:?} ({e})"), accepted)
+            InputError::new(
+                "ca-cert",
+                format!("cannot read the file {value:?} ({e})"),
+                accepted,
+            )
         })?
     };
     match reqwest::Certificate::from_pem_bundle(&pem) {
         Ok(certs) if !certs.is_empty() => Ok(pem),
-        _ => Err(InputError::new("ca-cert", "no PEM certificate found in it", accepted)),
+        _ => Err(InputError::new(
+            "ca-cert",
+            "no PEM certificate found in it",
+            accepted,
+        )),
     }
 }
 

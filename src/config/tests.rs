@@ -52,7 +52,12 @@ fn hyphenated_names_and_trimming() {
 
 #[test]
 fn empty_means_unset() {
-    let c = config(&[("url", "http://a/"), ("max-attempts", ""), ("timeout", "  ")]).unwrap();
+    let c = config(&[
+        ("url", "http://a/"),
+        ("max-attempts", ""),
+        ("timeout", "  "),
+    ])
+    .unwrap();
     assert_eq!(c.retry.max_attempts, 3);
     assert_eq!(c.request.timeout, Duration::from_secs(10));
 }
@@ -75,34 +80,119 @@ fn jtalk_retry_all() {
     assert_eq!(c.retry.retry_on, RetryOn::Transient);
     let c = config(&[("url", "http://a/"), ("retry-all", "true")]).unwrap();
     assert_eq!(c.retry.retry_on, RetryOn::Any);
-    let c = config(&[("url", "http://a/"), ("retry-all", "false"), ("retry-on", "any")]).unwrap();
+    let c = config(&[
+        ("url", "http://a/"),
+        ("retry-all", "false"),
+        ("retry-on", "any"),
+    ])
+    .unwrap();
     assert_eq!(c.retry.retry_on, RetryOn::Any);
 }
 
 #[test]
 fn invalid_inputs_name_the_input_and_the_fix() {
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
-        (&[("url", "http://a/"), ("max-attempts", "abc")], "max-attempts", "\"abc\" is not a whole number"),
-        (&[("url", "http://a/"), ("max-attempts", "0")], "max-attempts", "0 is out of range"),
-        (&[("url", "http://a/"), ("retry-delay", "5 parsecs")], "retry-delay", "\"5 parsecs\" is not a duration"),
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: &[Case] = &[
+        (
+            &[("url", "http://a/"), ("max-attempts", "abc")],
+            "max-attempts",
+            "\"abc\" is not a whole number",
+        ),
+        (
+            &[("url", "http://a/"), ("max-attempts", "0")],
+            "max-attempts",
+            "0 is out of range",
+        ),
+        (
+            &[("url", "http://a/"), ("retry-delay", "5 parsecs")],
+            "retry-delay",
+            "\"5 parsecs\" is not a duration",
+        ),
         (&[("url", "ftp://x")], "url", "is not an http or https URL"),
         (&[("url", "")], "url", "no URL given"),
         (&[("url", " | ")], "url", "no URL given"),
-        (&[("url", "http://a/"), ("expected-status", "abc")], "expected-status", "\"abc\" is not a status code"),
-        (&[("url", "http://a/"), ("follow-redirect", "yes")], "follow-redirect", "\"yes\" is not a boolean"),
-        (&[("url", "http://a/"), ("notify", "sometimes")], "notify", "\"sometimes\" is not a notification policy"),
-        (&[("url", "http://a/"), ("headers", "X-Token abc")], "headers", "has no colon"),
-        (&[("url", "http://a/"), ("basic-auth", "justuser")], "basic-auth", "no colon"),
-        (&[("url", "http://a/"), ("backoff", "linear")], "backoff", "not a backoff"),
-        (&[("url", "http://a/"), ("retry-on", "some")], "retry-on", "not a retry rule"),
-        (&[("url", "http://a/"), ("timeout", "0")], "timeout", "leaves no time"),
-        (&[("url", "http://a/"), ("concurrency", "0")], "concurrency", "out of range"),
-        (&[("url", "http://a/"), ("ca-cert", "/nonexistent/ca.pem")], "ca-cert", "cannot read the file"),
-        (&[("url", "http://a/"), ("ca-cert", "-----BEGIN CERTIFICATE-----\nxx\n")], "ca-cert", "no PEM certificate"),
-        (&[("url", "http://a/"), ("method", "HEAD"), ("body-contains", "ok")], "body-contains", "HEAD"),
-        (&[("url", "http://a/"), ("method", "GE T")], "method", "not an HTTP method"),
-        (&[("url", "http://a/"), ("cookie", "novalue")], "cookie", "has no `=`"),
-        (&[("url", "http://a/"), ("insecure", "1")], "insecure", "not a boolean"),
+        (
+            &[("url", "http://a/"), ("expected-status", "abc")],
+            "expected-status",
+            "\"abc\" is not a status code",
+        ),
+        (
+            &[("url", "http://a/"), ("follow-redirect", "yes")],
+            "follow-redirect",
+            "\"yes\" is not a boolean",
+        ),
+        (
+            &[("url", "http://a/"), ("notify", "sometimes")],
+            "notify",
+            "\"sometimes\" is not a notification policy",
+        ),
+        (
+            &[("url", "http://a/"), ("headers", "X-Token abc")],
+            "headers",
+            "has no colon",
+        ),
+        (
+            &[("url", "http://a/"), ("basic-auth", "justuser")],
+            "basic-auth",
+            "no colon",
+        ),
+        (
+            &[("url", "http://a/"), ("backoff", "linear")],
+            "backoff",
+            "not a backoff",
+        ),
+        (
+            &[("url", "http://a/"), ("retry-on", "some")],
+            "retry-on",
+            "not a retry rule",
+        ),
+        (
+            &[("url", "http://a/"), ("timeout", "0")],
+            "timeout",
+            "leaves no time",
+        ),
+        (
+            &[("url", "http://a/"), ("concurrency", "0")],
+            "concurrency",
+            "out of range",
+        ),
+        (
+            &[("url", "http://a/"), ("ca-cert", "/nonexistent/ca.pem")],
+            "ca-cert",
+            "cannot read the file",
+        ),
+        (
+            &[
+                ("url", "http://a/"),
+                ("ca-cert", "-----BEGIN CERTIFICATE-----\nxx\n"),
+            ],
+            "ca-cert",
+            "no PEM certificate",
+        ),
+        (
+            &[
+                ("url", "http://a/"),
+                ("method", "HEAD"),
+                ("body-contains", "ok"),
+            ],
+            "body-contains",
+            "HEAD",
+        ),
+        (
+            &[("url", "http://a/"), ("method", "GE T")],
+            "method",
+            "not an HTTP method",
+        ),
+        (
+            &[("url", "http://a/"), ("cookie", "novalue")],
+            "cookie",
+            "has no `=`",
+        ),
+        (
+            &[("url", "http://a/"), ("insecure", "1")],
+            "insecure",
+            "not a boolean",
+        ),
     ];
     for (pairs, input, problem) in cases {
         let e = error(pairs);
@@ -141,19 +231,28 @@ fn secrets_are_collected() {
         "dark",
         "https://hooks.example/T/B/x",
     ] {
-        assert!(c.secrets.iter().any(|x| x == s), "{s} missing from {:?}", c.secrets);
+        assert!(
+            c.secrets.iter().any(|x| x == s),
+            "{s} missing from {:?}",
+            c.secrets
+        );
     }
 }
 
 #[test]
 fn webhook_falls_back_to_environment() {
-    let c = Config::from_inputs(raw(&[("url", "http://a/")]), Some("https://hooks/x".into())).unwrap();
+    let c =
+        Config::from_inputs(raw(&[("url", "http://a/")]), Some("https://hooks/x".into())).unwrap();
     assert_eq!(c.slack.webhook.as_deref(), Some("https://hooks/x"));
 }
 
 #[test]
 fn headers_parse() {
-    let c = config(&[("url", "http://a/"), ("headers", "X-A: 1\n\n  X-B: two: parts  \n")]).unwrap();
+    let c = config(&[
+        ("url", "http://a/"),
+        ("headers", "X-A: 1\n\n  X-B: two: parts  \n"),
+    ])
+    .unwrap();
     assert_eq!(c.request.headers["x-a"], "1");
     assert_eq!(c.request.headers["x-b"], "two: parts");
 }

@@ -22,8 +22,7 @@ impl RedactedUrl {
             let pairs: Vec<String> = url
                 .query_pairs()
                 .map(|(k, _)| {
-                    let key: String =
-                        url::form_urlencoded::byte_serialize(k.as_bytes()).collect();
+                    let key: String = url::form_urlencoded::byte_serialize(k.as_bytes()).collect();
                     format!("{key}=***")
                 })
                 .collect();
@@ -132,7 +131,9 @@ mod tests {
             .unwrap_err()
             .contains("not an http or https URL"));
         assert_eq!(parse_url_list(" | \n").unwrap_err(), "no URL given");
-        assert!(parse_url_list("not a url").unwrap_err().contains("not a valid URL"));
+        assert!(parse_url_list("not a url")
+            .unwrap_err()
+            .contains("not a valid URL"));
     }
 
     #[test]

@@ -139,7 +139,9 @@ mod tests {
         assert_eq!(parse_duration("1m30s"), Ok(ms(90_000)));
         assert_eq!(parse_duration("2"), Ok(ms(2000)));
         assert_eq!(parse_duration("0.25"), Ok(ms(250)));
-        assert!(parse_duration("5 parsecs").unwrap_err().contains("\"5 parsecs\""));
+        assert!(parse_duration("5 parsecs")
+            .unwrap_err()
+            .contains("\"5 parsecs\""));
         assert!(parse_duration("-1").is_err());
         assert!(parse_duration("").is_err());
     }

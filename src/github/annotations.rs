@@ -9,7 +9,11 @@ pub const PER_LEVEL: usize = 10;
 
 fn per_url(results: &[&UrlResult], level: Level, word: &str, budget: usize) -> Vec<String> {
     let mut lines = Vec::new();
-    let individual = if results.len() > budget { budget - 1 } else { results.len() };
+    let individual = if results.len() > budget {
+        budget - 1
+    } else {
+        results.len()
+    };
     for r in &results[..individual] {
         let reason = r.reason().unwrap_or_default();
         lines.push(annotation(

@@ -8,7 +8,9 @@ pub const MIN_MASK_LEN: usize = 4;
 
 /// Escape a command's message: `%`, CR, LF (the runner decodes them back).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escape a command's property value: as data, plus `:` and `,`.
@@ -71,13 +73,21 @@ mod tests {
     #[test]
     fn annotations() {
         assert_eq!(
-            annotation(Level::Error, Some("https://a/: down"), "HTTP 503, 3 attempts"),
+            annotation(
+                Level::Error,
+                Some("https://a/: down"),
+                "HTTP 503, 3 attempts"
+            ),
             "::error title=https%3A//a/%3A down::HTTP 503, 3 attempts"
         );
         assert_eq!(annotation(Level::Warning, None, "slow"), "::warning::slow");
         // Untrusted text cannot close the command or start another one.
         assert_eq!(
-            annotation(Level::Error, None, "x\n::add-mask::y ##[set-output name=a]b"),
+            annotation(
+                Level::Error,
+                None,
+                "x\n::add-mask::y ##[set-output name=a]b"
+            ),
             "::error::x ::add-mask::y #\u{200b}#[set-output name=a]b"
         );
     }

@@ -61,7 +61,10 @@ pub fn write(path: &Path, outputs: &[(&'static str, String)]) -> std::io::Result
     for (name, value) in outputs {
         text.push_str(&encode(name, value, random_delimiter));
     }
-    let mut file = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)?;
     file.write_all(text.as_bytes())?;
     file.flush()
 }
@@ -80,7 +83,9 @@ mod tests {
     #[test]
     fn a_delimiter_inside_the_value_is_never_used() {
         let mut candidates = vec!["SAFE".to_string(), "EVIL".to_string()];
-        let encoded = encode("results", "x\nEVIL\ninjected=1", || candidates.pop().unwrap());
+        let encoded = encode("results", "x\nEVIL\ninjected=1", || {
+            candidates.pop().unwrap()
+        });
         assert_eq!(encoded, "results<<SAFE\nx\nEVIL\ninjected=1\nSAFE\n");
     }
 

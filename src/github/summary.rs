@@ -42,9 +42,7 @@ pub fn cell(s: &str) -> String {
 
 fn row(r: &UrlResult) -> String {
     let attempts = format!("{}/{}", r.attempts, r.max_attempts);
-    let time = r
-        .response_time
-        .map_or("–".to_string(), format_duration);
+    let time = r.response_time.map_or("–".to_string(), format_duration);
     let http = r.http_status.map_or("–".to_string(), |c| c.to_string());
     let mut details = r.reason().unwrap_or_default();
     if let Some(final_url) = &r.final_url {
@@ -70,7 +68,11 @@ fn row(r: &UrlResult) -> String {
 /// The whole summary as Markdown.
 pub fn render(report: &RunReport, settings: &Settings) -> String {
     let status = report.status();
-    let mut out = format!("### {} upcheck: {}\n\n", status.icon(), cell(&report.headline()));
+    let mut out = format!(
+        "### {} upcheck: {}\n\n",
+        status.icon(),
+        cell(&report.headline())
+    );
     out.push_str("| Status | URL | HTTP | Attempts | Time | Details |\n");
     out.push_str("|---|---|--:|--:|--:|---|\n");
     let rows = report.worst_first();
@@ -105,7 +107,10 @@ pub fn render(report: &RunReport, settings: &Settings) -> String {
 
 /// Append the summary to the runner's file.
 pub fn write(path: &Path, markdown: &str) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new().append(true).create(true).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)?;
     file.write_all(markdown.as_bytes())?;
     file.flush()
 }
