@@ -108,13 +108,16 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             say(&line);
         }
     }
-    if config.slack.is_configured() {
-        let message = "Slack delivery is not available in this version of upcheck; the message was not sent (outputs notified=false)";
+    if !config.unavailable.is_empty() {
+        let message = format!(
+            "{} set, but this version of upcheck has no Slack delivery, restart hook or heartbeat yet: nothing was sent (output notified=false)",
+            config.unavailable.join(", ")
+        );
         if env.actions {
             say(&commands::annotation(
                 commands::Level::Warning,
                 None,
-                message,
+                &message,
             ));
         } else {
             eprintln!("upcheck: {message}");

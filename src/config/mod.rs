@@ -112,6 +112,18 @@ pub struct RawInputs {
     /// GitHub token (read from the action's github_token input)
     #[arg(skip)]
     pub github_token: Option<String>,
+    /// Restart hook (not available in this version; masked and reported)
+    #[arg(skip)]
+    #[serde(rename = "heal-url")]
+    pub heal_url: Option<String>,
+    /// Restart hook headers (not available in this version; values masked)
+    #[arg(skip)]
+    #[serde(rename = "heal-headers")]
+    pub heal_headers: Option<String>,
+    /// Dead-man's-switch URL (not available in this version; masked and reported)
+    #[arg(skip)]
+    #[serde(rename = "heartbeat-url")]
+    pub heartbeat_url: Option<String>,
 }
 
 impl RawInputs {
@@ -156,6 +168,9 @@ impl RawInputs {
             slack_token,
             slack_channel,
             github_token,
+            heal_url,
+            heal_headers,
+            heartbeat_url,
         )
     }
 }
@@ -268,6 +283,8 @@ pub struct Config {
     pub slack: SlackTarget,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
+    /// Inputs that were set but whose feature this version does not have.
+    pub unavailable: Vec<&'static str>,
 }
 
 pub const MAX_REDIRECTS: usize = 10;
@@ -291,6 +308,25 @@ impl Config {
         secrets.extend(slack.webhook.clone());
         secrets.extend(slack.token.clone());
         secrets.extend(raw.github_token.clone());
+        secrets.extend(raw.heal_url.clone());
+        secrets.extend(raw.heartbeat_url.clone());
+        if let Some(lines) = &raw.heal_headers {
+            secrets.extend(
+                lines
+                    .lines()
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(_, v)| v.trim().to_string()),
+            );
+        }
+        let unavailable = [
+            ("slack-webhook", slack.webhook.is_some()),
+            ("slack-token", slack.token.is_some()),
+            ("heal-url", raw.heal_url.is_some()),
+            ("heartbeat-url", raw.heartbeat_url.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect();
 
         let url = raw.url.as_deref().ok_or_else(|| {
             InputError::new(
@@ -546,6 +582,7 @@ impl Config {
             notify,
             slack,
             secrets,
+            unavailable,
         })
     }
 }
@@ -557,6 +594,8 @@ pub fn raw_secrets(raw: &RawInputs, slack_env: Option<&str>) -> Vec<String> {
         raw.slack_webhook.as_deref(),
         raw.slack_token.as_deref(),
         raw.github_token.as_deref(),
+        raw.heal_url.as_deref(),
+        raw.heartbeat_url.as_deref(),
         slack_env,
     ]
     .into_iter()
