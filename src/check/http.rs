@@ -172,7 +172,7 @@ fn classify(e: &reqwest::Error, timeout: Duration) -> Failure {
                 }
             };
         }
-        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+        if let Some(tls) = find_tls(err) {
             return Failure::Tls(describe_tls(tls));
         }
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
@@ -215,6 +215,17 @@ fn classify(e: &reqwest::Error, timeout: Duration) -> Failure {
     ))
 }
 
+/// The rustls error behind `err`, also when it sits inside (nested) `io::Error`s, whose `source()`
+/// skips the wrapped error.
+fn find_tls<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    // The connector wraps it twice: io::Error(Other, io::Error(InvalidData, rustls::Error)).
+    if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+        return Some(tls);
+    }
+    let io = err.downcast_ref::<std::io::Error>()?;
+    find_tls(io.get_ref()?)
+}
+
 fn describe_tls(e: &rustls::Error) -> String {
     use rustls::CertificateError as C;
     match e {
@@ -224,7 +235,7 @@ fn describe_tls(e: &rustls::Error) -> String {
             C::NotValidYet | C::NotValidYetContext { .. } => "the certificate is not valid yet".into(),
             C::NotValidForName | C::NotValidForNameContext { .. } => "the certificate is not valid for this host name".into(),
             C::Revoked => "the certificate was revoked".into(),
-            other => format!("invalid certificate ({other:?})"),
+            _ => e.to_string(),
         },
         other => other.to_string(),
     }
