@@ -498,6 +498,28 @@ fn a_redirect_loop_is_down_with_redirect_loop() {
     assert_eq!(srv.hits("/b"), 1, "{r}");
 }
 
+#[test]
+fn a_redirect_that_cannot_be_followed_is_down() {
+    let srv = TestServer::start(vec![
+        ("/ftp", Behaviour::redirect(302, "ftp://127.0.0.1/file")),
+        ("/none", Behaviour::Status(301)),
+    ]);
+    for path in ["/ftp", "/none"] {
+        let url = srv.url(path);
+        let r = Sim::new().with("url", &url).with("max-attempts", "1").run();
+        assert_single_down(&r, &url);
+        let res = only_result(&r);
+        assert_eq!(res["error_kind"], "redirect", "{res}");
+        assert!(field(&res, "error").contains("redirect cannot be followed"), "{res}");
+    }
+    // Not following redirects, the same 302 is judged on its own status.
+    let r = Sim::new()
+        .with("url", &srv.url("/ftp"))
+        .with("follow-redirect", "false")
+        .run();
+    assert_eq!(r.exit_code(), 0, "{r}");
+}
+
 /// `/{prefix}0` → `/{prefix}1` → … → `/{prefix}{n}`, which answers 200.
 fn redirect_chain(prefix: &str, n: usize) -> TestServer {
     let paths: Vec<String> = (0..=n).map(|i| format!("/{prefix}{i}")).collect();

@@ -101,6 +101,8 @@ async fn exchange(
         .send()
         .await?;
     let status = response.status().as_u16();
+    // reqwest hands back a redirect it could not follow (no Location, or not a URL).
+    let broken_redirect = spec.follow_redirects && matches!(status, 301 | 302 | 303 | 307 | 308);
     let final_url = response.url().clone();
     let retry_after = response
         .headers()
@@ -133,6 +135,7 @@ async fn exchange(
         forbidden_found: forbidden.map(|m| m.found()),
         retry_after,
         cert_not_after,
+        broken_redirect,
     };
     Ok((answer, final_url))
 }

@@ -70,11 +70,12 @@ pub async fn check_url(
         if cancel.is_cancelled() {
             return result;
         }
+        result.attempts += 1;
         let outcome = tokio::select! {
             outcome = http::attempt(client, &target.url, &config.request, &config.checks) => outcome,
+            // The request in flight counts as an attempt: the server may have seen it.
             () = cancel.cancelled() => return result,
         };
-        result.attempts += 1;
         let (failure, retry_after) = match outcome {
             http::Outcome::Answered(answer, final_url) => {
                 result.http_status = Some(answer.status);

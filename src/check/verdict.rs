@@ -22,6 +22,8 @@ pub struct Answer {
     pub retry_after: Option<Duration>,
     /// The server certificate's expiry (https).
     pub cert_not_after: Option<OffsetDateTime>,
+    /// Redirects were to be followed, but this redirect had no usable `Location`.
+    pub broken_redirect: bool,
 }
 
 /// `Ok(degradations)` when the answer passes (an empty list means `up`), else the failure.
@@ -30,6 +32,12 @@ pub fn judge(
     checks: &Checks,
     now: OffsetDateTime,
 ) -> Result<Vec<Degradation>, Failure> {
+    if answer.broken_redirect {
+        return Err(Failure::BadRedirect(format!(
+            "HTTP {} without a usable http(s) Location",
+            answer.status
+        )));
+    }
     if !checks.expected.contains(answer.status) {
         return Err(Failure::Status {
             code: answer.status,
@@ -92,6 +100,7 @@ mod tests {
             forbidden_found: None,
             retry_after: None,
             cert_not_after: None,
+            broken_redirect: false,
         }
     }
 
@@ -132,6 +141,16 @@ mod tests {
         assert_eq!(
             judge(&a, &c, NOW).unwrap_err().to_string(),
             "body contains \"error\""
+        );
+    }
+
+    #[test]
+    fn a_redirect_that_cannot_be_followed_is_down() {
+        let mut a = answer(302);
+        a.broken_redirect = true;
+        assert_eq!(
+            judge(&a, &checks(), NOW).unwrap_err().to_string(),
+            "redirect cannot be followed: HTTP 302 without a usable http(s) Location"
         );
     }
 

@@ -623,14 +623,29 @@ fn load_ca(value: &str) -> Result<Vec<u8>, InputError> {
             )
         })?
     };
-    match reqwest::Certificate::from_pem_bundle(&pem) {
-        Ok(certs) if !certs.is_empty() => Ok(pem),
-        _ => Err(InputError::new(
+    let mut count = 0;
+    for block in x509_parser::pem::Pem::iter_from_buffer(&pem) {
+        let bad = || {
+            InputError::new(
+                "ca-cert",
+                "it holds a PEM block that is not a valid certificate",
+                accepted,
+            )
+        };
+        let block = block.map_err(|_| bad())?;
+        if block.label == "CERTIFICATE" {
+            block.parse_x509().map_err(|_| bad())?;
+            count += 1;
+        }
+    }
+    if count == 0 {
+        return Err(InputError::new(
             "ca-cert",
             "no PEM certificate found in it",
             accepted,
-        )),
+        ));
     }
+    Ok(pem)
 }
 
 #[cfg(test)]

@@ -167,6 +167,17 @@ fn invalid_inputs_name_the_input_and_the_fix() {
                 ("ca-cert", "-----BEGIN CERTIFICATE-----\nxx\n"),
             ],
             "ca-cert",
+            "not a valid certificate",
+        ),
+        (
+            &[
+                ("url", "http://a/"),
+                (
+                    "ca-cert",
+                    "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+                ),
+            ],
+            "ca-cert",
             "no PEM certificate",
         ),
         (

@@ -83,6 +83,26 @@ impl Target {
     }
 }
 
+/// Redact text that did not parse as a URL: anything before an `@` in the authority, and the
+/// query, are replaced by `***`.
+pub fn redact_raw(text: &str) -> String {
+    let (scheme, rest) = match text.find("://") {
+        Some(i) => (&text[..i + 3], &text[i + 3..]),
+        None => ("", text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => format!("***{}", &authority[at..]),
+        None => authority.to_string(),
+    };
+    let tail = match tail.find('?') {
+        Some(q) => format!("{}?***", &tail[..q]),
+        None => tail.to_string(),
+    };
+    format!("{scheme}{authority}{tail}")
+}
+
 /// Split on newlines and `|`, trim, drop empty pieces, and check each URL.
 pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
     let mut targets = Vec::new();
@@ -93,7 +113,7 @@ pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
         let url = Url::parse(piece).map_err(|e| {
             format!(
                 "{:?} is not a valid URL ({e})",
-                crate::text::clip(piece, 200)
+                crate::text::clip(&redact_raw(piece), 200)
             )
         })?;
         if !matches!(url.scheme(), "http" | "https") {
@@ -134,6 +154,17 @@ mod tests {
         assert!(parse_url_list("not a url")
             .unwrap_err()
             .contains("not a valid URL"));
+    }
+
+    #[test]
+    fn unparsable_urls_are_redacted_too() {
+        assert_eq!(
+            redact_raw("http://bob:pw@exa mple.com/x?t=1"),
+            "http://***@exa mple.com/x?***"
+        );
+        assert_eq!(redact_raw("no scheme here"), "no scheme here");
+        let e = parse_url_list("http://bob:pw-secret@exa mple.com/").unwrap_err();
+        assert!(!e.contains("pw-secret"), "{e}");
     }
 
     #[test]
