@@ -510,7 +510,10 @@ fn a_redirect_that_cannot_be_followed_is_down() {
         assert_single_down(&r, &url);
         let res = only_result(&r);
         assert_eq!(res["error_kind"], "redirect", "{res}");
-        assert!(field(&res, "error").contains("redirect cannot be followed"), "{res}");
+        assert!(
+            field(&res, "error").contains("redirect cannot be followed"),
+            "{res}"
+        );
     }
     // Not following redirects, the same 302 is judged on its own status.
     let r = Sim::new()
