@@ -144,7 +144,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     .await;
 
     let mut exit = verdict_exit(&report, config.fail_on_down);
-    if env.actions || !cli.json {
+    if !cli.json {
         for line in crate::console::render(&report).lines() {
             say(line);
         }

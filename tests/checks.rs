@@ -1210,3 +1210,38 @@ fn summary_lists_the_down_row_before_the_up_row_with_the_reason() {
     assert_eq!(res[0]["url"], fine.as_str());
     assert_eq!(res[1]["url"], broken.as_str());
 }
+
+#[test]
+fn a_slow_url_does_not_hold_back_the_others() {
+    // With 2 slots, the first URL takes 2 s; the other four (400 ms each) must all be checked
+    // in the second slot meanwhile, not wait for the first to finish.
+    let slow = Behaviour::delay(ms(2000), Behaviour::text(200, "slow"));
+    let mut routes = vec![("/slow", slow)];
+    let fast_paths = ["/f1", "/f2", "/f3", "/f4"];
+    for p in fast_paths {
+        routes.push((p, Behaviour::delay(ms(400), Behaviour::text(200, "fast"))));
+    }
+    let srv = TestServer::start(routes);
+    let mut urls = vec![srv.url("/slow")];
+    urls.extend(fast_paths.iter().map(|p| srv.url(p)));
+    let r = Sim::new()
+        .with("url", &urls.join("\n"))
+        .with("concurrency", "2")
+        .run();
+    assert_eq!(r.exit_code(), 0, "{r}");
+    let first = srv.hit_times("/slow")[0];
+    let last_fast = srv.hit_times("/f4")[0];
+    assert!(
+        last_fast - first < ms(1800),
+        "the last fast URL started {:?} after the slow one",
+        last_fast - first
+    );
+    let order: Vec<String> = r
+        .results()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["url"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(order, urls, "results keep input order");
+}

@@ -29,11 +29,14 @@ pub async fn run(
 ) -> RunReport {
     let started_at = OffsetDateTime::now_utc();
     let clock = Instant::now();
-    let results = futures_util::stream::iter(config.targets.iter())
-        .map(|target| check_url(config, client, target, cancel))
-        .buffered(config.concurrency)
+    // Unordered, so one slow URL never holds a free slot; input order is restored after.
+    let mut indexed = futures_util::stream::iter(config.targets.iter().enumerate())
+        .map(|(i, target)| async move { (i, check_url(config, client, target, cancel).await) })
+        .buffer_unordered(config.concurrency)
         .collect::<Vec<_>>()
         .await;
+    indexed.sort_by_key(|(i, _)| *i);
+    let results = indexed.into_iter().map(|(_, r)| r).collect();
     RunReport {
         results,
         started_at,

@@ -31,17 +31,7 @@ pub fn next_wait(
     if done >= policy.max_attempts || !is_retryable(policy, failure) {
         return None;
     }
-    let honours_server = matches!(
-        failure,
-        Failure::Status {
-            code: 429 | 503,
-            ..
-        }
-    );
-    if let (true, Some(server)) = (honours_server, retry_after) {
-        return Some(server.min(RETRY_AFTER_CAP));
-    }
-    Some(match policy.backoff {
+    let ours = match policy.backoff {
         Backoff::Fixed => policy.delay,
         Backoff::Exponential => {
             let factor = 2u32.saturating_pow(done.saturating_sub(1));
@@ -50,7 +40,16 @@ pub fn next_wait(
                 .saturating_mul(factor)
                 .min(MAX_BACKOFF.max(policy.delay))
         }
-    })
+    };
+    // A server that asks for more time on a 429 or 503 gets it, up to the cap; it never makes
+    // the wait shorter than the policy's.
+    let server = match failure {
+        Failure::Status {
+            code: 429 | 503, ..
+        } => retry_after.map(|d| d.min(RETRY_AFTER_CAP)),
+        _ => None,
+    };
+    Some(server.map_or(ours, |server| server.max(ours)))
 }
 
 #[cfg(test)]
@@ -130,7 +129,7 @@ mod tests {
         let p = policy(3, 1000, Backoff::Fixed, RetryOn::Any);
         let s = Duration::from_secs;
         assert_eq!(next_wait(&p, 1, &status(429), Some(s(2))), Some(s(2)));
-        assert_eq!(next_wait(&p, 1, &status(503), Some(s(0))), Some(s(0)));
+        assert_eq!(next_wait(&p, 1, &status(503), Some(s(0))), Some(s(1)));
         assert_eq!(
             next_wait(&p, 1, &status(503), Some(s(3600))),
             Some(RETRY_AFTER_CAP)

@@ -2,183 +2,21 @@
 //! command-line flags of the same names; a flag wins. Empty means unset, values are trimmed, and
 //! any invalid value stops the run here with one `InputError`, before any request is sent.
 
+mod raw;
 mod urls;
 mod values;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
-use serde::Deserialize;
+use url::Url;
 
-pub use urls::{parse_url_list, RedactedUrl, Target};
+pub use raw::{RawInputs, INPUT_NAMES};
+pub use urls::{parse_url_list, redact_raw, RedactedUrl, Target};
 pub use values::{format_duration, parse_bool, parse_count, parse_duration, StatusSet};
-
-/// Every input of the contract as raw text, from `INPUT_*` (through envy) or from flags (clap).
-#[derive(Debug, Default, Clone, Deserialize, clap::Args)]
-pub struct RawInputs {
-    /// URLs to check, separated by newlines or `|` (positional URLs are added to these)
-    #[arg(long)]
-    pub url: Option<String>,
-    /// Total requests per URL, the first included [default: 3]
-    #[arg(long = "max-attempts", value_name = "N")]
-    #[serde(rename = "max-attempts")]
-    pub max_attempts: Option<String>,
-    /// Wait between attempts: 500ms, 3s, 1m30s; a bare number is seconds [default: 3s]
-    #[arg(long = "retry-delay", value_name = "DURATION")]
-    #[serde(rename = "retry-delay")]
-    pub retry_delay: Option<String>,
-    /// fixed or exponential (doubles each retry, up to 60s) [default: fixed]
-    #[arg(long)]
-    pub backoff: Option<String>,
-    /// any (retry every failure) or transient (connection errors, timeouts, 408/425/429/5xx) [default: any]
-    #[arg(long = "retry-on", value_name = "WHICH")]
-    #[serde(rename = "retry-on")]
-    pub retry_on: Option<String>,
-    /// Limit for one attempt, from connect to the last byte of the body [default: 10s]
-    #[arg(long, value_name = "DURATION")]
-    pub timeout: Option<String>,
-    /// Statuses that pass: codes, ranges, classes, e.g. 200,204 or 2xx,301 [default: 200-399]
-    #[arg(long = "expected-status", value_name = "SET")]
-    #[serde(rename = "expected-status")]
-    pub expected_status: Option<String>,
-    /// Follow up to 10 redirects and judge the final response (true/false) [default: true]
-    #[arg(long = "follow-redirect", value_name = "BOOL")]
-    #[serde(rename = "follow-redirect")]
-    pub follow_redirect: Option<String>,
-    /// HTTP method [default: GET]
-    #[arg(long)]
-    pub method: Option<String>,
-    /// Extra request headers, one `Name: value` per line
-    #[arg(long)]
-    pub headers: Option<String>,
-    /// user:password for HTTP basic authentication
-    #[arg(long = "basic-auth", value_name = "USER:PASSWORD")]
-    #[serde(rename = "basic-auth")]
-    pub basic_auth: Option<String>,
-    /// Cookie string, Name=Value
-    #[arg(long)]
-    pub cookie: Option<String>,
-    /// Text the response body must contain
-    #[arg(long = "body-contains", value_name = "TEXT")]
-    #[serde(rename = "body-contains")]
-    pub body_contains: Option<String>,
-    /// Text the response body must not contain
-    #[arg(long = "body-not-contains", value_name = "TEXT")]
-    #[serde(rename = "body-not-contains")]
-    pub body_not_contains: Option<String>,
-    /// Slower than this: the URL is degraded
-    #[arg(long = "max-response-time", value_name = "DURATION")]
-    #[serde(rename = "max-response-time")]
-    pub max_response_time: Option<String>,
-    /// A certificate expiring within this many days makes the URL degraded; 0 turns it off [default: 14]
-    #[arg(long = "cert-min-days", value_name = "DAYS")]
-    #[serde(rename = "cert-min-days")]
-    pub cert_min_days: Option<String>,
-    /// Accept invalid TLS certificates (true/false) [default: false]
-    #[arg(long, value_name = "BOOL")]
-    pub insecure: Option<String>,
-    /// Extra trusted root certificates: PEM text or a path to a PEM file
-    #[arg(long = "ca-cert", value_name = "PEM|PATH")]
-    #[serde(rename = "ca-cert")]
-    pub ca_cert: Option<String>,
-    /// How many URLs are checked at once [default: 8]
-    #[arg(long, value_name = "N")]
-    pub concurrency: Option<String>,
-    /// Exit 1 when a URL is down (true/false) [default: true]
-    #[arg(long = "fail-on-down", value_name = "BOOL")]
-    #[serde(rename = "fail-on-down")]
-    pub fail_on_down: Option<String>,
-    /// When Slack is told: always, failure, success, change, never [default: change]
-    #[arg(long)]
-    pub notify: Option<String>,
-    /// jtalk compatibility: true is --retry-on any, false is --retry-on transient
-    #[arg(long = "retry-all", value_name = "BOOL")]
-    #[serde(rename = "retry-all")]
-    pub retry_all: Option<String>,
-    /// Slack incoming-webhook URL (else $SLACK_WEBHOOK_URL)
-    #[arg(long = "slack-webhook", value_name = "URL")]
-    #[serde(rename = "slack-webhook")]
-    pub slack_webhook: Option<String>,
-    /// Slack bot token (with --slack-channel)
-    #[arg(long = "slack-token", value_name = "TOKEN")]
-    #[serde(rename = "slack-token")]
-    pub slack_token: Option<String>,
-    /// Slack channel for the bot token
-    #[arg(long = "slack-channel", value_name = "CHANNEL")]
-    #[serde(rename = "slack-channel")]
-    pub slack_channel: Option<String>,
-    /// GitHub token (read from the action's github_token input)
-    #[arg(skip)]
-    pub github_token: Option<String>,
-    /// Restart hook (not available in this version; masked and reported)
-    #[arg(skip)]
-    #[serde(rename = "heal-url")]
-    pub heal_url: Option<String>,
-    /// Restart hook headers (not available in this version; values masked)
-    #[arg(skip)]
-    #[serde(rename = "heal-headers")]
-    pub heal_headers: Option<String>,
-    /// Dead-man's-switch URL (not available in this version; masked and reported)
-    #[arg(skip)]
-    #[serde(rename = "heartbeat-url")]
-    pub heartbeat_url: Option<String>,
-}
-
-impl RawInputs {
-    /// `INPUT_*` variables from the process environment.
-    pub fn from_env() -> Result<RawInputs, InputError> {
-        envy::prefixed("INPUT_")
-            .from_env::<RawInputs>()
-            .map_err(|e| InputError::new("inputs", e.to_string(), "text values"))
-    }
-
-    /// Fields of `self` (flags) win over `env` (variables); empty values count as unset.
-    pub fn over(self, env: RawInputs) -> RawInputs {
-        macro_rules! pick {
-            ($($f:ident),* $(,)?) => {
-                RawInputs { $($f: set(self.$f).or(set(env.$f)),)* }
-            };
-        }
-        pick!(
-            url,
-            max_attempts,
-            retry_delay,
-            backoff,
-            retry_on,
-            timeout,
-            expected_status,
-            follow_redirect,
-            method,
-            headers,
-            basic_auth,
-            cookie,
-            body_contains,
-            body_not_contains,
-            max_response_time,
-            cert_min_days,
-            insecure,
-            ca_cert,
-            concurrency,
-            fail_on_down,
-            notify,
-            retry_all,
-            slack_webhook,
-            slack_token,
-            slack_channel,
-            github_token,
-            heal_url,
-            heal_headers,
-            heartbeat_url,
-        )
-    }
-}
-
-/// Trimmed, and `None` when empty.
-fn set(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
 
 /// One invalid input: which, what is wrong with the value, and what is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -215,6 +53,7 @@ pub enum RetryOn {
     Transient,
 }
 
+/// When Slack is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotifyPolicy {
     Always,
@@ -222,6 +61,15 @@ pub enum NotifyPolicy {
     Success,
     Change,
     Never,
+}
+
+/// When the mention is added to a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionOn {
+    Always,
+    Failure,
+    Success,
+    Change,
 }
 
 /// How many attempts, how long between them, and which failures are worth another try.
@@ -256,18 +104,48 @@ pub struct RequestSpec {
     pub ca_pem: Option<Vec<u8>>,
 }
 
-/// Where Slack messages would go, if anywhere.
-#[derive(Debug, Clone, Default)]
-pub struct SlackTarget {
+/// Where and when Slack is told, and what the message carries.
+#[derive(Debug, Clone)]
+pub struct SlackSettings {
+    pub notify: NotifyPolicy,
     pub webhook: Option<String>,
     pub token: Option<String>,
     pub channel: Option<String>,
+    pub api_url: Url,
+    pub mention: Vec<String>,
+    pub mention_on: MentionOn,
+    /// 8398a7/action-slack field names, `all` expanded.
+    pub fields: Vec<&'static str>,
+    pub fail_on_notify_error: bool,
+    pub github_token: Option<String>,
 }
 
-impl SlackTarget {
+impl SlackSettings {
     pub fn is_configured(&self) -> bool {
         self.webhook.is_some() || self.token.is_some()
     }
+}
+
+/// Memory between runs.
+#[derive(Debug, Clone)]
+pub struct StateSettings {
+    pub file: Option<PathBuf>,
+    pub key: Option<String>,
+    pub failure_threshold: u32,
+    pub success_threshold: u32,
+    pub remind_every: Option<Duration>,
+}
+
+/// The restart hook and its re-check loop.
+#[derive(Debug, Clone)]
+pub struct HealSettings {
+    pub url: Option<Url>,
+    pub method: Method,
+    pub headers: HeaderMap,
+    pub body: Option<String>,
+    pub wait: Duration,
+    pub interval: Duration,
+    pub cooldown: Duration,
 }
 
 /// Everything a run needs, validated. Built once, read-only afterwards.
@@ -279,8 +157,10 @@ pub struct Config {
     pub checks: Checks,
     pub concurrency: usize,
     pub fail_on_down: bool,
-    pub notify: NotifyPolicy,
-    pub slack: SlackTarget,
+    pub slack: SlackSettings,
+    pub state: StateSettings,
+    pub heal: HealSettings,
+    pub heartbeat_url: Option<Url>,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
     /// Inputs that were set but whose feature this version does not have.
@@ -290,43 +170,177 @@ pub struct Config {
 pub const MAX_REDIRECTS: usize = 10;
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
+/// The field names 8398a7/action-slack understood.
+pub const SLACK_FIELDS: &[&str] = &[
+    "repo",
+    "message",
+    "commit",
+    "author",
+    "action",
+    "eventName",
+    "ref",
+    "workflow",
+    "job",
+    "took",
+];
+
 const DURATION_HINT: &str = "use e.g. 500ms, 3s, 1m or 1m30s (a bare number is seconds)";
 const BOOL_HINT: &str = "use true or false";
+
+fn duration(
+    input: &'static str,
+    v: &Option<String>,
+    default: Duration,
+) -> Result<Duration, InputError> {
+    Ok(optional_duration(input, v)?.unwrap_or(default))
+}
+
+fn optional_duration(
+    input: &'static str,
+    v: &Option<String>,
+) -> Result<Option<Duration>, InputError> {
+    v.as_deref()
+        .map(|v| parse_duration(v).map_err(|p| InputError::new(input, p, DURATION_HINT)))
+        .transpose()
+}
+
+fn boolean(input: &'static str, v: &Option<String>, default: bool) -> Result<bool, InputError> {
+    v.as_deref().map_or(Ok(default), |v| {
+        parse_bool(v).map_err(|p| InputError::new(input, p, BOOL_HINT))
+    })
+}
+
+fn count(
+    input: &'static str,
+    v: &Option<String>,
+    default: u64,
+    min: u64,
+    max: u64,
+    what: &str,
+) -> Result<u64, InputError> {
+    v.as_deref().map_or(Ok(default), |v| {
+        parse_count(v, min, max).map_err(|p| {
+            InputError::new(
+                input,
+                p,
+                format!("use a whole number from {min} to {max} ({what})"),
+            )
+        })
+    })
+}
+
+/// One of a few words.
+fn choice<T: Copy>(
+    input: &'static str,
+    v: &Option<String>,
+    default: T,
+    options: &[(&str, T)],
+    noun: &str,
+) -> Result<T, InputError> {
+    let Some(v) = v.as_deref() else {
+        return Ok(default);
+    };
+    options
+        .iter()
+        .find(|(word, _)| *word == v)
+        .map(|(_, value)| *value)
+        .ok_or_else(|| {
+            let words: Vec<&str> = options.iter().map(|(w, _)| *w).collect();
+            let (last, rest) = words.split_last().expect("options are never empty");
+            InputError::new(
+                input,
+                format!("{v:?} is not {noun}"),
+                format!("use {} or {last}", rest.join(", ")),
+            )
+        })
+}
+
+fn method(input: &'static str, v: &Option<String>, default: Method) -> Result<Method, InputError> {
+    let Some(v) = v.as_deref() else {
+        return Ok(default);
+    };
+    let upper = v.to_ascii_uppercase();
+    Method::from_bytes(upper.as_bytes()).map_err(|_| {
+        InputError::new(
+            input,
+            format!("{upper:?} is not an HTTP method"),
+            "use GET, HEAD, POST or another method name",
+        )
+    })
+}
+
+/// An http(s) URL input other than `url`; its problem never shows the value, which may be secret.
+fn http_url(input: &'static str, v: &Option<String>) -> Result<Option<Url>, InputError> {
+    let Some(v) = v.as_deref() else {
+        return Ok(None);
+    };
+    let accepted = "give an http or https URL";
+    let url = Url::parse(v).map_err(|e| {
+        InputError::new(
+            input,
+            format!("the value is not a valid URL ({e})"),
+            accepted,
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(InputError::new(
+            input,
+            "the value is not an http or https URL",
+            accepted,
+        ));
+    }
+    Ok(Some(url))
+}
+
+/// `Name: value` lines; every value is kept as a secret.
+fn header_lines(
+    input: &'static str,
+    text: &Option<String>,
+    secrets: &mut Vec<String>,
+) -> Result<HeaderMap, InputError> {
+    let mut headers = HeaderMap::new();
+    let Some(text) = text else { return Ok(headers) };
+    let accepted = "give one `Name: value` header per line";
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let Some((name, value)) = line.split_once(':') else {
+            let shown = redact_raw(line);
+            let shown = crate::text::clip(shown.split_whitespace().next().unwrap_or(""), 40);
+            return Err(InputError::new(
+                input,
+                format!("the line starting {shown:?} has no colon"),
+                accepted,
+            ));
+        };
+        let (name, value) = (name.trim(), value.trim());
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            InputError::new(
+                input,
+                format!(
+                    "{:?} is not a valid header name",
+                    crate::text::clip(name, 40)
+                ),
+                accepted,
+            )
+        })?;
+        secrets.push(value.to_string());
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
+            InputError::new(
+                input,
+                format!("the value of {name} has characters a header cannot carry"),
+                accepted,
+            )
+        })?;
+        value.set_sensitive(true);
+        headers.append(name, value);
+    }
+    Ok(headers)
+}
 
 impl Config {
     /// Validate raw inputs. `slack_env` is `$SLACK_WEBHOOK_URL`, the webhook's fallback.
     pub fn from_inputs(raw: RawInputs, slack_env: Option<String>) -> Result<Config, InputError> {
         let raw = RawInputs::default().over(raw);
-        let mut secrets = Vec::new();
-
-        // Secrets first, so a caller can mask them even when a later input is invalid.
-        let slack = SlackTarget {
-            webhook: raw.slack_webhook.clone().or(set(slack_env)),
-            token: raw.slack_token.clone(),
-            channel: raw.slack_channel.clone(),
-        };
-        secrets.extend(slack.webhook.clone());
-        secrets.extend(slack.token.clone());
-        secrets.extend(raw.github_token.clone());
-        secrets.extend(raw.heal_url.clone());
-        secrets.extend(raw.heartbeat_url.clone());
-        if let Some(lines) = &raw.heal_headers {
-            secrets.extend(
-                lines
-                    .lines()
-                    .filter_map(|l| l.split_once(':'))
-                    .map(|(_, v)| v.trim().to_string()),
-            );
-        }
-        let unavailable = [
-            ("slack-webhook", slack.webhook.is_some()),
-            ("slack-token", slack.token.is_some()),
-            ("heal-url", raw.heal_url.is_some()),
-            ("heartbeat-url", raw.heartbeat_url.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, set)| set.then_some(name))
-        .collect();
+        let mut secrets = raw_secrets(&raw, slack_env.as_deref());
 
         let url = raw.url.as_deref().ok_or_else(|| {
             InputError::new(
@@ -345,250 +359,337 @@ impl Config {
         for t in &targets {
             secrets.extend(t.secrets());
         }
-
-        let mut headers = HeaderMap::new();
-        if let Some(text) = &raw.headers {
-            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                let accepted = "give one `Name: value` header per line";
-                let (name, value) = line.split_once(':').ok_or_else(|| {
-                    InputError::new(
-                        "headers",
-                        format!("the line {:?} has no colon", crate::text::clip(line, 40)),
-                        accepted,
-                    )
-                })?;
-                let (name, value) = (name.trim(), value.trim());
-                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                    InputError::new(
-                        "headers",
-                        format!("{name:?} is not a valid header name"),
-                        accepted,
-                    )
-                })?;
-                let mut value = HeaderValue::from_str(value).map_err(|_| {
-                    InputError::new(
-                        "headers",
-                        format!("the value of {name} has characters a header cannot carry"),
-                        accepted,
-                    )
-                })?;
-                value.set_sensitive(true);
-                secrets.push(value.to_str().unwrap_or_default().to_string());
-                headers.append(name, value);
-            }
-        }
-        if let Some(auth) = &raw.basic_auth {
-            let (user, password) = auth.split_once(':').ok_or_else(|| {
-                InputError::new("basic-auth", "the value has no colon", "use user:password")
-            })?;
-            secrets.push(password.to_string());
-            let token = base64::engine::general_purpose::STANDARD.encode(auth.as_bytes());
-            secrets.push(token.clone());
-            let mut value = HeaderValue::from_str(&format!("Basic {token}")).map_err(|_| {
-                InputError::new(
-                    "basic-auth",
-                    "the value has characters a header cannot carry",
-                    "use user:password",
-                )
-            })?;
-            value.set_sensitive(true);
-            headers.insert(reqwest::header::AUTHORIZATION, value);
-            let _ = user;
-        }
-        if let Some(cookie) = &raw.cookie {
-            let accepted = "use Name=Value, several joined with `; `";
-            for pair in cookie.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-                let (_, value) = pair.split_once('=').ok_or_else(|| {
-                    InputError::new(
-                        "cookie",
-                        format!("{:?} has no `=`", crate::text::clip(pair, 40)),
-                        accepted,
-                    )
-                })?;
-                secrets.push(value.trim().to_string());
-            }
-            let mut value = HeaderValue::from_str(cookie).map_err(|_| {
-                InputError::new(
-                    "cookie",
-                    "the value has characters a header cannot carry",
-                    accepted,
-                )
-            })?;
-            value.set_sensitive(true);
-            headers.insert(reqwest::header::COOKIE, value);
-        }
-
-        let max_attempts = match &raw.max_attempts {
-            None => 3,
-            Some(v) => parse_count(v, 1, 100).map_err(|p| {
-                InputError::new(
-                    "max-attempts",
-                    p,
-                    "use a whole number from 1 to 100 (total requests per URL)",
-                )
-            })? as u32,
-        };
-        let duration = |input: &'static str, v: &Option<String>, default: Duration| {
-            v.as_deref().map_or(Ok(default), |v| {
-                parse_duration(v).map_err(|p| InputError::new(input, p, DURATION_HINT))
-            })
-        };
-        let delay = duration("retry-delay", &raw.retry_delay, Duration::from_secs(3))?;
-        let backoff = match raw.backoff.as_deref() {
-            None | Some("fixed") => Backoff::Fixed,
-            Some("exponential") => Backoff::Exponential,
-            Some(other) => {
-                return Err(InputError::new(
-                    "backoff",
-                    format!("{other:?} is not a backoff"),
-                    "use fixed or exponential",
-                ))
-            }
-        };
-        let retry_on = match (raw.retry_on.as_deref(), raw.retry_all.as_deref()) {
-            (Some("any"), _) => RetryOn::Any,
-            (Some("transient"), _) => RetryOn::Transient,
-            (Some(other), _) => {
-                return Err(InputError::new(
-                    "retry-on",
-                    format!("{other:?} is not a retry rule"),
-                    "use any or transient",
-                ))
-            }
-            (None, None) => RetryOn::Any,
-            (None, Some(all)) => {
-                match parse_bool(all).map_err(|p| InputError::new("retry-all", p, BOOL_HINT))? {
-                    true => RetryOn::Any,
-                    false => RetryOn::Transient,
-                }
-            }
-        };
-        let timeout = duration("timeout", &raw.timeout, Duration::from_secs(10))?;
-        if timeout.is_zero() {
-            return Err(InputError::new(
-                "timeout",
-                "0 leaves no time for a request",
-                DURATION_HINT,
-            ));
-        }
-        let expected = StatusSet::parse(raw.expected_status.as_deref().unwrap_or("200-399"))
-            .map_err(|p| {
-                InputError::new(
-                    "expected-status",
-                    p,
-                    "use codes, ranges and classes, e.g. 200,204 or 200-299 or 2xx,301",
-                )
-            })?;
-        let boolean = |input: &'static str, v: &Option<String>, default: bool| {
-            v.as_deref().map_or(Ok(default), |v| {
-                parse_bool(v).map_err(|p| InputError::new(input, p, BOOL_HINT))
-            })
-        };
-        let follow_redirects = boolean("follow-redirect", &raw.follow_redirect, true)?;
-        let insecure = boolean("insecure", &raw.insecure, false)?;
+        let request = request_spec(&raw, &mut secrets)?;
+        let retry = retry_policy(&raw)?;
+        let checks = checks(&raw, &request.method)?;
+        let concurrency = count(
+            "concurrency",
+            &raw.concurrency,
+            8,
+            1,
+            1024,
+            "URLs checked at once",
+        )? as usize;
         let fail_on_down = boolean("fail-on-down", &raw.fail_on_down, true)?;
-        let method_text = raw.method.as_deref().unwrap_or("GET").to_ascii_uppercase();
-        let method = Method::from_bytes(method_text.as_bytes()).map_err(|_| {
-            InputError::new(
-                "method",
-                format!("{method_text:?} is not an HTTP method"),
-                "use GET, HEAD, POST or another method name",
-            )
-        })?;
-        if method == Method::HEAD {
-            for (input, set) in [
-                ("body-contains", &raw.body_contains),
-                ("body-not-contains", &raw.body_not_contains),
-            ] {
-                if set.is_some() {
-                    return Err(InputError::new(
-                        input,
-                        "a HEAD response has no body to check",
-                        "use method GET, or drop the body check",
-                    ));
-                }
+        let slack = slack_settings(&raw, slack_env)?;
+        let state = StateSettings {
+            file: raw.state_file.as_ref().map(PathBuf::from),
+            key: raw.state_key.clone(),
+            failure_threshold: count(
+                "failure-threshold",
+                &raw.failure_threshold,
+                1,
+                1,
+                100,
+                "consecutive failed runs",
+            )? as u32,
+            success_threshold: count(
+                "success-threshold",
+                &raw.success_threshold,
+                1,
+                1,
+                100,
+                "consecutive good runs",
+            )? as u32,
+            remind_every: optional_duration("remind-every", &raw.remind_every)?,
+        };
+        let heal = HealSettings {
+            url: http_url("heal-url", &raw.heal_url)?,
+            method: method("heal-method", &raw.heal_method, Method::POST)?,
+            headers: header_lines("heal-headers", &raw.heal_headers, &mut secrets)?,
+            body: raw.heal_body.clone(),
+            wait: duration("heal-wait", &raw.heal_wait, Duration::from_secs(180))?,
+            interval: duration("heal-interval", &raw.heal_interval, Duration::from_secs(10))?,
+            cooldown: duration(
+                "heal-cooldown",
+                &raw.heal_cooldown,
+                Duration::from_secs(1800),
+            )?,
+        };
+        let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
+
+        let mut unavailable = Vec::new();
+        if slack.notify != NotifyPolicy::Never {
+            if slack.webhook.is_some() {
+                unavailable.push("slack-webhook");
+            }
+            if slack.token.is_some() {
+                unavailable.push("slack-token");
             }
         }
-        let max_response_time = match &raw.max_response_time {
-            None => None,
-            Some(v) => Some(
-                parse_duration(v)
-                    .map_err(|p| InputError::new("max-response-time", p, DURATION_HINT))?,
-            ),
-        };
-        let cert_min_days = match &raw.cert_min_days {
-            None => 14,
-            Some(v) => parse_count(v, 0, 3650).map_err(|p| {
-                InputError::new(
-                    "cert-min-days",
-                    p,
-                    "use a whole number of days from 0 (off) to 3650",
-                )
-            })? as u32,
-        };
-        let concurrency = match &raw.concurrency {
-            None => 8,
-            Some(v) => parse_count(v, 1, 1024).map_err(|p| {
-                InputError::new("concurrency", p, "use a whole number from 1 to 1024")
-            })? as usize,
-        };
-        let ca_pem = match &raw.ca_cert {
-            None => None,
-            Some(v) => Some(load_ca(v)?),
-        };
-        let notify = match raw.notify.as_deref().unwrap_or("change") {
-            "always" => NotifyPolicy::Always,
-            "failure" => NotifyPolicy::Failure,
-            "success" => NotifyPolicy::Success,
-            "change" => NotifyPolicy::Change,
-            "never" => NotifyPolicy::Never,
-            other => {
-                return Err(InputError::new(
-                    "notify",
-                    format!("{other:?} is not a notification policy"),
-                    "use always, failure, success, change or never",
-                ))
-            }
-        };
+        if heal.url.is_some() {
+            unavailable.push("heal-url");
+        }
+        if heartbeat_url.is_some() {
+            unavailable.push("heartbeat-url");
+        }
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
         secrets.dedup();
 
         Ok(Config {
             targets,
-            request: RequestSpec {
-                method,
-                headers,
-                follow_redirects,
-                timeout,
-                insecure,
-                ca_pem,
-            },
-            retry: RetryPolicy {
-                max_attempts,
-                delay,
-                backoff,
-                retry_on,
-            },
-            checks: Checks {
-                expected,
-                body_contains: raw.body_contains,
-                body_not_contains: raw.body_not_contains,
-                max_response_time,
-                cert_min_days,
-            },
+            request,
+            retry,
+            checks,
             concurrency,
             fail_on_down,
-            notify,
             slack,
+            state,
+            heal,
+            heartbeat_url,
             secrets,
             unavailable,
         })
     }
 }
 
-/// Secret values in raw inputs, found without validating anything else: used to mask before an
-/// input error is printed.
+fn request_spec(raw: &RawInputs, secrets: &mut Vec<String>) -> Result<RequestSpec, InputError> {
+    let mut headers = header_lines("headers", &raw.headers, secrets)?;
+    if let Some(auth) = &raw.basic_auth {
+        let accepted = "use user:password";
+        if !auth.contains(':') {
+            return Err(InputError::new(
+                "basic-auth",
+                "the value has no colon",
+                accepted,
+            ));
+        }
+        let token = base64::engine::general_purpose::STANDARD.encode(auth.as_bytes());
+        secrets.push(token.clone());
+        let mut value = HeaderValue::from_str(&format!("Basic {token}")).map_err(|_| {
+            InputError::new(
+                "basic-auth",
+                "the value has characters a header cannot carry",
+                accepted,
+            )
+        })?;
+        value.set_sensitive(true);
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+    }
+    if let Some(cookie) = &raw.cookie {
+        let accepted = "use Name=Value, several joined with `; `";
+        for pair in cookie.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((_, value)) = pair.split_once('=') else {
+                return Err(InputError::new(
+                    "cookie",
+                    format!("{:?} has no `=`", crate::text::clip(pair, 40)),
+                    accepted,
+                ));
+            };
+            secrets.push(value.trim().to_string());
+        }
+        let mut value = HeaderValue::from_str(cookie).map_err(|_| {
+            InputError::new(
+                "cookie",
+                "the value has characters a header cannot carry",
+                accepted,
+            )
+        })?;
+        value.set_sensitive(true);
+        headers.insert(reqwest::header::COOKIE, value);
+    }
+    let timeout = duration("timeout", &raw.timeout, Duration::from_secs(10))?;
+    if timeout.is_zero() {
+        return Err(InputError::new(
+            "timeout",
+            "0 leaves no time for a request",
+            DURATION_HINT,
+        ));
+    }
+    Ok(RequestSpec {
+        method: method("method", &raw.method, Method::GET)?,
+        headers,
+        follow_redirects: boolean("follow-redirect", &raw.follow_redirect, true)?,
+        timeout,
+        insecure: boolean("insecure", &raw.insecure, false)?,
+        ca_pem: raw.ca_cert.as_deref().map(load_ca).transpose()?,
+    })
+}
+
+fn retry_policy(raw: &RawInputs) -> Result<RetryPolicy, InputError> {
+    let max_attempts = count(
+        "max-attempts",
+        &raw.max_attempts,
+        3,
+        1,
+        100,
+        "total requests per URL",
+    )? as u32;
+    let delay = duration("retry-delay", &raw.retry_delay, Duration::from_secs(3))?;
+    let backoff = choice(
+        "backoff",
+        &raw.backoff,
+        Backoff::Fixed,
+        &[
+            ("fixed", Backoff::Fixed),
+            ("exponential", Backoff::Exponential),
+        ],
+        "a backoff",
+    )?;
+    // `retry-on` wins; else jtalk's `retry-all`; else any.
+    let from_retry_all = match boolean("retry-all", &raw.retry_all, true)? {
+        true => RetryOn::Any,
+        false => RetryOn::Transient,
+    };
+    let retry_on = choice(
+        "retry-on",
+        &raw.retry_on,
+        from_retry_all,
+        &[("any", RetryOn::Any), ("transient", RetryOn::Transient)],
+        "a retry rule",
+    )?;
+    Ok(RetryPolicy {
+        max_attempts,
+        delay,
+        backoff,
+        retry_on,
+    })
+}
+
+fn checks(raw: &RawInputs, method: &Method) -> Result<Checks, InputError> {
+    let expected =
+        StatusSet::parse(raw.expected_status.as_deref().unwrap_or("200-399")).map_err(|p| {
+            InputError::new(
+                "expected-status",
+                p,
+                "use codes, ranges and classes, e.g. 200,204 or 200-299 or 2xx,301",
+            )
+        })?;
+    if *method == Method::HEAD {
+        for (input, text) in [
+            ("body-contains", &raw.body_contains),
+            ("body-not-contains", &raw.body_not_contains),
+        ] {
+            if text.is_some() {
+                return Err(InputError::new(
+                    input,
+                    "a HEAD response has no body to check",
+                    "use method GET, or drop the body check",
+                ));
+            }
+        }
+    }
+    Ok(Checks {
+        expected,
+        body_contains: raw.body_contains.clone(),
+        body_not_contains: raw.body_not_contains.clone(),
+        max_response_time: optional_duration("max-response-time", &raw.max_response_time)?,
+        cert_min_days: count(
+            "cert-min-days",
+            &raw.cert_min_days,
+            14,
+            0,
+            3650,
+            "days; 0 turns the check off",
+        )? as u32,
+    })
+}
+
+fn slack_settings(raw: &RawInputs, slack_env: Option<String>) -> Result<SlackSettings, InputError> {
+    use NotifyPolicy as N;
+    let notify = choice(
+        "notify",
+        &raw.notify,
+        N::Change,
+        &[
+            ("always", N::Always),
+            ("failure", N::Failure),
+            ("success", N::Success),
+            ("change", N::Change),
+            ("never", N::Never),
+        ],
+        "a notification policy",
+    )?;
+    let mention_on = choice(
+        "mention-on",
+        &raw.mention_on,
+        MentionOn::Failure,
+        &[
+            ("always", MentionOn::Always),
+            ("failure", MentionOn::Failure),
+            ("success", MentionOn::Success),
+            ("change", MentionOn::Change),
+        ],
+        "a mention rule",
+    )?;
+    let webhook = raw.slack_webhook.clone().or(raw::set(slack_env));
+    if let Some(w) = &webhook {
+        http_url("slack-webhook", &Some(w.clone()))?;
+    }
+    if raw.slack_token.is_some() && raw.slack_channel.is_none() {
+        return Err(InputError::new(
+            "slack-channel",
+            "slack-token is set but no channel is given",
+            "set slack-channel to a channel id or name, e.g. C0123456789 or #ops",
+        ));
+    }
+    let api_url = http_url("slack-api-url", &raw.slack_api_url)?
+        .unwrap_or_else(|| Url::parse("https://slack.com/api/").expect("a valid URL"));
+    let mut mention = Vec::new();
+    for who in raw
+        .mention
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        let id = |s: &str, prefix: char| {
+            s.starts_with(prefix)
+                && s.len() > 1
+                && s.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        };
+        let ok = matches!(who, "here" | "channel")
+            || id(who, 'U')
+            || id(who, 'W')
+            || who.strip_prefix("subteam^").is_some_and(|g| id(g, 'S'));
+        if !ok {
+            return Err(InputError::new("mention", format!("{:?} is not someone Slack can mention", crate::text::clip(who, 40)), "use here, channel, user ids like U0123ABCD or user groups like subteam^S0123ABCD, comma-separated"));
+        }
+        mention.push(who.to_string());
+    }
+    let mut fields = Vec::new();
+    for name in raw
+        .fields
+        .as_deref()
+        .unwrap_or("repo,workflow,ref")
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
+        if name == "all" {
+            fields = SLACK_FIELDS.to_vec();
+            break;
+        }
+        let Some(known) = SLACK_FIELDS.iter().find(|f| **f == name) else {
+            return Err(InputError::new(
+                "fields",
+                format!("{:?} is not a field", crate::text::clip(name, 40)),
+                format!("use all, or some of {}", SLACK_FIELDS.join(",")),
+            ));
+        };
+        if !fields.contains(known) {
+            fields.push(*known);
+        }
+    }
+    Ok(SlackSettings {
+        notify,
+        webhook,
+        token: raw.slack_token.clone(),
+        channel: raw.slack_channel.clone(),
+        api_url,
+        mention,
+        mention_on,
+        fields,
+        fail_on_notify_error: boolean("fail-on-notify-error", &raw.fail_on_notify_error, false)?,
+        github_token: raw.github_token.clone(),
+    })
+}
+
+/// Secret values in raw inputs, found without validating anything: masked before any message,
+/// including an input error.
 pub fn raw_secrets(raw: &RawInputs, slack_env: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> = [
         raw.slack_webhook.as_deref(),
@@ -604,6 +705,14 @@ pub fn raw_secrets(raw: &RawInputs, slack_env: Option<&str>) -> Vec<String> {
     .collect();
     if let Some((_, password)) = raw.basic_auth.as_deref().and_then(|a| a.split_once(':')) {
         out.push(password.trim().to_string());
+    }
+    for lines in [&raw.headers, &raw.heal_headers].into_iter().flatten() {
+        out.extend(
+            lines
+                .lines()
+                .filter_map(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string()),
+        );
     }
     out.retain(|s| !s.is_empty());
     out

@@ -33,7 +33,7 @@ fn defaults_follow_the_contract() {
     assert_eq!(c.concurrency, 8);
     assert!(c.fail_on_down);
     assert!(!c.request.insecure);
-    assert_eq!(c.notify, NotifyPolicy::Change);
+    assert_eq!(c.slack.notify, NotifyPolicy::Change);
 }
 
 #[test]
@@ -283,4 +283,86 @@ fn features_of_later_versions_are_reported_and_masked() {
     assert!(c.secrets.contains(&"heal-secret".to_string()));
     let plain = config(&[("url", "http://a/")]).unwrap();
     assert!(plain.unavailable.is_empty());
+}
+
+#[test]
+fn inputs_of_later_features_are_validated_too() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("mention-on", "sometimes", "is not a mention rule"),
+        ("failure-threshold", "abc", "is not a whole number"),
+        ("success-threshold", "0", "out of range"),
+        ("fields", "repo,colour", "\"colour\" is not a field"),
+        ("mention", "@bob", "is not someone Slack can mention"),
+        ("remind-every", "often", "is not a duration"),
+        ("heal-url", "ftp://hooks/x", "not an http or https URL"),
+        ("heal-wait", "a while", "is not a duration"),
+        ("heal-method", "PO ST", "not an HTTP method"),
+        ("heal-headers", "X-Key", "has no colon"),
+        ("fail-on-notify-error", "yes", "is not a boolean"),
+        ("slack-api-url", "not a url", "not a valid URL"),
+        ("heartbeat-url", "mailto:x@y", "not an http or https URL"),
+        ("slack-webhook", "hooks.example/x", "not a valid URL"),
+    ];
+    for (input, value, problem) in cases {
+        let e = error(&[("url", "http://a/"), (input, value)]);
+        assert_eq!(e.input, *input, "{input}: {e}");
+        assert!(e.problem.contains(problem), "{input}: {}", e.problem);
+    }
+    let e = error(&[("url", "http://a/"), ("slack-token", "xoxb-1")]);
+    assert_eq!(e.input, "slack-channel");
+}
+
+#[test]
+fn later_feature_settings_parse() {
+    let c = config(&[
+        ("url", "http://a/"),
+        ("fields", "all"),
+        ("mention", "here, U0123ABCD,subteam^S0ABC"),
+        ("mention-on", "always"),
+        ("failure-threshold", "3"),
+        ("remind-every", "2h"),
+        ("heal-url", "https://hooks.example/deploy?key=abcdef"),
+        ("heal-wait", "1m"),
+    ])
+    .unwrap();
+    assert_eq!(c.slack.fields.len(), 10);
+    assert_eq!(c.slack.mention, ["here", "U0123ABCD", "subteam^S0ABC"]);
+    assert_eq!(c.slack.mention_on, MentionOn::Always);
+    assert_eq!(c.state.failure_threshold, 3);
+    assert_eq!(c.state.remind_every, Some(Duration::from_secs(7200)));
+    assert_eq!(c.heal.wait, Duration::from_secs(60));
+    assert_eq!(c.heal.method, Method::POST);
+    assert_eq!(c.slack.api_url.as_str(), "https://slack.com/api/");
+    let d = config(&[("url", "http://a/")]).unwrap();
+    assert_eq!(d.slack.fields, ["repo", "workflow", "ref"]);
+}
+
+#[test]
+fn a_webhook_with_notify_never_is_not_reported() {
+    let c = config(&[
+        ("url", "http://a/"),
+        ("slack-webhook", "https://hooks.example/x"),
+        ("notify", "never"),
+    ])
+    .unwrap();
+    assert!(c.unavailable.is_empty());
+    let c = config(&[
+        ("url", "http://a/"),
+        ("slack-webhook", "https://hooks.example/x"),
+    ])
+    .unwrap();
+    assert_eq!(c.unavailable, ["slack-webhook"]);
+}
+
+#[test]
+fn input_names_match_action_yml() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let declared: Vec<&str> = yaml["inputs"]
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(declared, INPUT_NAMES);
 }
