@@ -253,3 +253,51 @@ fn readme_names_the_two_set_up_commands() {
         "README.md names `bash .ci/run`, but .ci/run does not exist"
     );
 }
+
+/// `action.yml` is composite: its `check` step runs the image pinned to this crate's version,
+/// forwards every input under its own name, and every output comes from that step.
+#[test]
+fn composite_action_forwards_every_input_and_output() {
+    let action: Value = serde_yaml_ng::from_str(&read("action.yml")).unwrap();
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    let steps = action["runs"]["steps"].as_sequence().expect("runs.steps");
+    let check = steps
+        .iter()
+        .find(|s| s["id"].as_str() == Some("check"))
+        .expect("a step with id check");
+    let uses = check["uses"]
+        .as_str()
+        .expect("the check step uses an image");
+    let expected_suffix = format!(":{}", env!("CARGO_PKG_VERSION"));
+    assert!(
+        uses.starts_with("docker://") && uses.ends_with(&expected_suffix),
+        "the check step must run the image of version {}: {uses}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let with = check["with"]
+        .as_mapping()
+        .expect("the check step has with:");
+    let inputs = action_section("inputs");
+    let forwarded: Vec<(String, String)> = with
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().unwrap().to_string(),
+                v.as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = inputs
+        .iter()
+        .map(|(name, _)| (name.clone(), format!("${{{{ inputs.{name} }}}}")))
+        .collect();
+    assert_eq!(forwarded, expected);
+    for (name, body) in action_section("outputs") {
+        let value = body.get("value").and_then(Value::as_str).unwrap_or("");
+        assert_eq!(
+            value,
+            format!("${{{{ steps.check.outputs.{name} }}}}"),
+            "output {name}"
+        );
+    }
+}
