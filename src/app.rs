@@ -230,3 +230,29 @@ fn listen_for_signals(cancel: CancellationToken, caught: Arc<AtomicU8>) {
         cancel.cancel();
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_use_the_input_names() {
+        let cli = Cli::try_parse_from([
+            "upcheck",
+            "--max-attempts",
+            "2",
+            "--retry-delay=500ms",
+            "--insecure",
+            "--follow-redirect",
+            "false",
+            "http://a/",
+            "http://b/",
+        ])
+        .unwrap();
+        assert_eq!(cli.urls, ["http://a/", "http://b/"]);
+        assert_eq!(cli.inputs.max_attempts.as_deref(), Some("2"));
+        assert_eq!(cli.inputs.retry_delay.as_deref(), Some("500ms"));
+        assert_eq!(cli.inputs.insecure.as_deref(), Some("true"));
+        assert_eq!(cli.inputs.follow_redirect.as_deref(), Some("false"));
+    }
+}

@@ -35,7 +35,7 @@ pub struct RawInputs {
     #[serde(rename = "expected-status")]
     pub expected_status: Option<String>,
     /// Follow up to 10 redirects and judge the final response [default: true]
-    #[arg(long = "follow-redirect", value_name = "BOOL")]
+    #[arg(long = "follow-redirect", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     #[serde(rename = "follow-redirect")]
     pub follow_redirect: Option<String>,
     /// HTTP method [default: GET]
@@ -68,7 +68,7 @@ pub struct RawInputs {
     #[serde(rename = "cert-min-days")]
     pub cert_min_days: Option<String>,
     /// Accept invalid TLS certificates [default: false]
-    #[arg(long = "insecure", value_name = "BOOL")]
+    #[arg(long = "insecure", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub insecure: Option<String>,
     /// Extra trusted root certificates: PEM text or a path to a PEM file
     #[arg(long = "ca-cert", value_name = "PEM|PATH")]
@@ -78,7 +78,7 @@ pub struct RawInputs {
     #[arg(long = "concurrency", value_name = "N")]
     pub concurrency: Option<String>,
     /// Exit 1 when a URL is down [default: true]
-    #[arg(long = "fail-on-down", value_name = "BOOL")]
+    #[arg(long = "fail-on-down", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     #[serde(rename = "fail-on-down")]
     pub fail_on_down: Option<String>,
     /// When Slack is told: always, failure, success, change, never [default: change]
@@ -111,14 +111,14 @@ pub struct RawInputs {
     #[arg(long = "fields", value_name = "LIST")]
     pub fields: Option<String>,
     /// A Slack delivery failure fails the run [default: false]
-    #[arg(long = "fail-on-notify-error", value_name = "BOOL")]
+    #[arg(long = "fail-on-notify-error", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     #[serde(rename = "fail-on-notify-error")]
     pub fail_on_notify_error: Option<String>,
     /// GitHub token for run details
     #[arg(long = "github-token", value_name = "TOKEN")]
     pub github_token: Option<String>,
     /// jtalk compatibility: true is --retry-on any, false is --retry-on transient
-    #[arg(long = "retry-all", value_name = "BOOL")]
+    #[arg(long = "retry-all", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     #[serde(rename = "retry-all")]
     pub retry_all: Option<String>,
     /// Where the state between runs is kept
