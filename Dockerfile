@@ -6,6 +6,8 @@
 ARG RUST_IMAGE=rust:1-alpine
 
 FROM ${RUST_IMAGE} AS build
+# The toolchain image moves with Rust releases; its musl-dev is the one that matches it.
+# hadolint ignore=DL3018
 RUN apk add --no-cache musl-dev
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./

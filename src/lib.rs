@@ -9,4 +9,5 @@ pub mod config;
 pub mod console;
 pub mod github;
 pub mod report;
+pub mod slack;
 pub mod text;

@@ -385,3 +385,12 @@ impl RunReport {
         .unwrap_or_default()
     }
 }
+
+/// Whether `now` differs from `previous`; an unknown previous status counts as a change only to
+/// `degraded` or `down`, so a first healthy run is quiet.
+pub fn is_change(now: Status, previous: Option<Status>) -> bool {
+    match previous {
+        None | Some(Status::Unknown) => matches!(now, Status::Degraded | Status::Down),
+        Some(before) => before != now,
+    }
+}

@@ -268,9 +268,20 @@ fn composite_action_forwards_every_input_and_output() {
     let uses = check["uses"]
         .as_str()
         .expect("the check step uses an image");
+    // The release commit pins the digest too: `…:<version>@sha256:<64 hex>`.
+    let tagged = match uses.split_once("@sha256:") {
+        Some((tagged, digest)) => {
+            assert!(
+                digest.len() == 64 && digest.chars().all(|c| c.is_ascii_hexdigit()),
+                "a bad digest in {uses}"
+            );
+            tagged
+        }
+        None => uses,
+    };
     let expected_suffix = format!(":{}", env!("CARGO_PKG_VERSION"));
     assert!(
-        uses.starts_with("docker://") && uses.ends_with(&expected_suffix),
+        tagged.starts_with("docker://") && tagged.ends_with(&expected_suffix),
         "the check step must run the image of version {}: {uses}",
         env!("CARGO_PKG_VERSION")
     );

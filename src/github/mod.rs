@@ -3,6 +3,7 @@
 
 pub mod annotations;
 pub mod commands;
+pub mod context;
 pub mod outputs;
 pub mod summary;
 

@@ -4,13 +4,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::report::{RunReport, Status};
+use crate::report::RunReport;
 
 /// The outputs of a run, in a fixed order.
 pub fn outputs(report: &RunReport) -> Vec<(&'static str, String)> {
     let status = report.status();
     let previous = "unknown";
-    let changed = matches!(status, Status::Degraded | Status::Down);
+    let changed = crate::report::is_change(status, None);
     let first = report.results.first();
     let failed: Vec<&str> = report.down().map(|r| r.url.as_str()).collect();
     vec![

@@ -1,0 +1,228 @@
+//! The Slack message for a run, as Block Kit inside one attachment (for the colour bar) with a
+//! top-level `text` fallback. Pure: every piece of text from servers, URLs and GitHub is escaped
+//! for mrkdwn, and the message stays inside Slack's limits however many URLs there are.
+
+use serde_json::{json, Value};
+
+use crate::config::format_duration;
+use crate::github::context::RunContext;
+use crate::report::{RunReport, Status, UrlResult};
+use crate::text::clip;
+
+/// Slack allows 50 blocks; the header, the overflow line, the fields and the context take four.
+pub const MAX_BLOCKS: usize = 50;
+/// A section's text may hold 3,000 characters; lines are packed below that.
+pub const SECTION_CHARS: usize = 2_900;
+/// Slack rejects messages whose blocks hold much more text than this (`msg_blocks_too_long`).
+pub const TOTAL_URL_CHARS: usize = 10_000;
+/// A header holds 150 characters of plain text.
+pub const HEADER_CHARS: usize = 140;
+
+/// One context field (8398a7/action-slack's names), its value already mrkdwn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub title: &'static str,
+    pub value: String,
+}
+
+/// Escape text for mrkdwn: `&`, `<`, `>` are Slack's control characters.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// `<url|label>`, both escaped (a `|` in the URL would end it early).
+pub fn link(url: &str, label: &str) -> String {
+    let url = escape(url).replace('|', "%7C");
+    let label = escape(label).replace('|', "¦");
+    format!("<{url}|{label}>")
+}
+
+/// `here` → `<!here>`, `U123` → `<@U123>`, `subteam^S1` → `<!subteam^S1>`.
+pub fn mention_text(who: &[String]) -> String {
+    who.iter()
+        .map(|w| match w.as_str() {
+            "here" | "channel" => format!("<!{w}>"),
+            w if w.starts_with("subteam^") => format!("<!{w}>"),
+            w => format!("<@{w}>"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn color(status: Status) -> &'static str {
+    match status {
+        Status::Up => "#2eb886",
+        Status::Degraded => "#daa038",
+        Status::Down => "#e01e5a",
+        Status::Unknown => "#9ea3a8",
+    }
+}
+
+/// The emoji Slack shows for a status.
+fn emoji(status: Status) -> &'static str {
+    match status {
+        Status::Up => ":large_green_circle:",
+        Status::Degraded => ":large_yellow_circle:",
+        Status::Down => ":red_circle:",
+        Status::Unknown => ":white_circle:",
+    }
+}
+
+/// One line for one URL: icon, link, then the status or reason and the numbers.
+fn url_line(r: &UrlResult) -> String {
+    let label = r
+        .url
+        .as_str()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    let mut line = format!(
+        "{} {}",
+        emoji(r.status),
+        link(r.url.as_str(), &clip(label, 80))
+    );
+    let mut facts = Vec::new();
+    match r.reason() {
+        Some(reason) => facts.push(escape(&clip(&reason, 300))),
+        None => {
+            if let Some(code) = r.http_status {
+                facts.push(format!("HTTP {code}"));
+            }
+        }
+    }
+    if r.failure.is_none() && r.attempts > 1 {
+        facts.push(format!("{} attempts", r.attempts));
+    }
+    if let Some(t) = r.response_time {
+        facts.push(format_duration(t));
+    }
+    if !facts.is_empty() {
+        line.push_str(" — ");
+        line.push_str(&facts.join(" · "));
+    }
+    line
+}
+
+/// The payload for an incoming webhook; `chat.postMessage` adds its `channel`.
+pub fn render(
+    report: &RunReport,
+    ctx: &RunContext,
+    fields: &[Field],
+    mention: Option<&[String]>,
+) -> Value {
+    let status = report.status();
+    let headline = report.headline();
+    let mut blocks = vec![json!({
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(&format!("{} {headline}", status.icon()), HEADER_CHARS), "emoji": true}
+    })];
+
+    // URL lines, failing first, packed into sections; what does not fit is counted.
+    let reserved = 4; // overflow line, fields, context, and one spare
+    let mut sections: Vec<String> = Vec::new();
+    let mut total = 0;
+    let mut shown = 0;
+    let rows = report.worst_first();
+    for r in &rows {
+        let line = url_line(r);
+        if total + line.len() > TOTAL_URL_CHARS {
+            break;
+        }
+        match sections.last_mut() {
+            Some(text) if text.len() + 1 + line.len() <= SECTION_CHARS => {
+                text.push('\n');
+                text.push_str(&line);
+            }
+            _ => {
+                if blocks.len() + sections.len() + reserved >= MAX_BLOCKS {
+                    break;
+                }
+                sections.push(line.clone());
+            }
+        }
+        total += line.len() + 1;
+        shown += 1;
+    }
+    for text in sections {
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": text}}));
+    }
+    if shown < rows.len() {
+        let more = rows.len() - shown;
+        let summary = match ctx.run_url() {
+            Some(url) => link(&url, "the run summary"),
+            None => "the run summary".to_string(),
+        };
+        blocks.push(json!({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": format!("and {more} more, see {summary}")}
+        ]}));
+    }
+
+    if !fields.is_empty() {
+        let items: Vec<Value> = fields
+            .iter()
+            .take(10)
+            .map(|f| json!({"type": "mrkdwn", "text": clip(&format!("*{}*\n{}", f.title, f.value), 1_900)}))
+            .collect();
+        blocks.push(json!({"type": "section", "fields": items}));
+    }
+
+    let mut context = Vec::new();
+    if let Some(repo) = &ctx.repository {
+        context.push(match ctx.repo_url() {
+            Some(url) => link(&url, repo),
+            None => escape(repo),
+        });
+    }
+    let run_label = match (&ctx.workflow, &ctx.run_number) {
+        (Some(w), Some(n)) => Some(format!("{w} #{n}")),
+        (Some(w), None) => Some(w.clone()),
+        _ => None,
+    };
+    if let Some(label) = run_label {
+        context.push(match ctx.run_url() {
+            Some(url) => link(&url, &label),
+            None => escape(&label),
+        });
+    }
+    context.push(format!(
+        "checked {} UTC in {}",
+        crate::text::rfc3339(report.started_at)
+            .replace('T', " ")
+            .trim_end_matches('Z'),
+        format_duration(report.duration)
+    ));
+    blocks.push(json!({"type": "context", "elements": [
+        {"type": "mrkdwn", "text": clip(&context.join(" · "), 2_900)}
+    ]}));
+
+    // The fallback: what notifications and screen readers show.
+    let mut text = String::new();
+    if let Some(who) = mention.filter(|w| !w.is_empty()) {
+        text.push_str(&mention_text(who));
+        text.push(' ');
+    }
+    text.push_str(&format!("{} upcheck: {}", emoji(status), escape(&headline)));
+    if let Some(repo) = &ctx.repository {
+        text.push_str(&format!(" in {}", escape(repo)));
+    }
+    if let Some(first) = report.down().next() {
+        text.push_str(&format!(" — {}", escape(&clip(first.url.as_str(), 200))));
+        let rest = report.count(Status::Down) - 1;
+        if rest > 0 {
+            text.push_str(&format!(" and {rest} more"));
+        }
+    }
+
+    json!({
+        "text": text,
+        "attachments": [{
+            "color": color(status),
+            "fallback": clip(&format!("upcheck: {headline}"), 300),
+            "blocks": blocks,
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,206 @@
+//! The rendered payloads, as readable JSON snapshots, and Slack's limits for 1 and 500 URLs.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde_json::Value;
+use time::macros::datetime;
+
+use super::*;
+use crate::config::RedactedUrl;
+use crate::report::{Degradation, Failure};
+
+fn url(s: &str) -> RedactedUrl {
+    RedactedUrl::new(&url::Url::parse(s).unwrap())
+}
+
+fn up(u: &str) -> UrlResult {
+    UrlResult {
+        url: url(u),
+        status: Status::Up,
+        http_status: Some(200),
+        attempts: 1,
+        max_attempts: 3,
+        waits: vec![],
+        response_time: Some(Duration::from_millis(132)),
+        failure: None,
+        degradations: vec![],
+        final_url: Some(url(u)),
+        cert_not_after: None,
+    }
+}
+
+fn down(u: &str) -> UrlResult {
+    UrlResult {
+        status: Status::Down,
+        http_status: Some(503),
+        attempts: 3,
+        waits: vec![Duration::from_secs(1); 2],
+        failure: Some(Failure::Status {
+            code: 503,
+            expected: "200-399".into(),
+        }),
+        ..up(u)
+    }
+}
+
+fn report(results: Vec<UrlResult>) -> RunReport {
+    RunReport {
+        results,
+        started_at: datetime!(2026-11-25 03:00:07 UTC),
+        duration: Duration::from_millis(2100),
+        cancelled: None,
+    }
+}
+
+fn ctx() -> RunContext {
+    let vars: HashMap<String, String> = [
+        ("GITHUB_REPOSITORY", "octo-org/site"),
+        ("GITHUB_RUN_ID", "42"),
+        ("GITHUB_RUN_NUMBER", "7"),
+        ("GITHUB_WORKFLOW", "Health check"),
+        ("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    RunContext::from_vars(&vars, None)
+}
+
+fn mixed() -> RunReport {
+    let mut slow = up("https://slow.example.com/");
+    slow.status = Status::Degraded;
+    slow.degradations = vec![Degradation::Slow {
+        took: Duration::from_millis(1500),
+        limit: Duration::from_millis(500),
+    }];
+    slow.response_time = Some(Duration::from_millis(1500));
+    let mut refused = down("http://127.0.0.1:9/status");
+    refused.failure = Some(Failure::Refused);
+    refused.http_status = None;
+    report(vec![
+        up("https://shop.example.com/healthz"),
+        down("https://api.example.com/health?token=s3cr3t"),
+        slow,
+        refused,
+    ])
+}
+
+fn all_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap()
+}
+
+#[test]
+fn mixed_run_snapshot() {
+    let fields = vec![
+        Field {
+            title: "repo",
+            value: link("https://github.com/octo-org/site", "octo-org/site"),
+        },
+        Field {
+            title: "ref",
+            value: "refs/heads/main".into(),
+        },
+    ];
+    let mention = vec![
+        "here".to_string(),
+        "U0123ABCD".to_string(),
+        "subteam^S0ABC".to_string(),
+    ];
+    insta::assert_json_snapshot!(render(&mixed(), &ctx(), &fields, Some(&mention)));
+}
+
+#[test]
+fn one_url_up_snapshot() {
+    insta::assert_json_snapshot!(render(
+        &report(vec![up("https://example.org/")]),
+        &ctx(),
+        &[],
+        None
+    ));
+}
+
+#[test]
+fn five_hundred_urls_stay_within_limits() {
+    let results: Vec<UrlResult> = (0..500)
+        .map(|i| {
+            down(&format!(
+                "https://host-{i}.example.com/some/longer/health/path?key=value{i}"
+            ))
+        })
+        .collect();
+    let payload = render(&report(results), &ctx(), &[], None);
+    let blocks = payload["attachments"][0]["blocks"].as_array().unwrap();
+    assert!(blocks.len() <= MAX_BLOCKS, "{} blocks", blocks.len());
+    let mut url_chars = 0;
+    for b in blocks {
+        if let Some(text) = b["text"]["text"].as_str() {
+            assert!(
+                text.chars().count() <= 3000,
+                "section of {} chars",
+                text.chars().count()
+            );
+            if b["type"] == "section" {
+                url_chars += text.len();
+            }
+        }
+        if b["type"] == "header" {
+            assert!(b["text"]["text"].as_str().unwrap().chars().count() <= 150);
+        }
+    }
+    assert!(url_chars <= TOTAL_URL_CHARS + 100);
+    let last_context = blocks.iter().rev().nth(1).unwrap();
+    let more = last_context["elements"][0]["text"].as_str().unwrap();
+    assert!(
+        more.starts_with("and ") && more.contains(" more, see <"),
+        "{more}"
+    );
+    assert_eq!(payload["text"], ":red_circle: upcheck: all 500 URLs down in octo-org/site — https://host-0.example.com/some/longer/health/path?key=*** and 499 more");
+}
+
+#[test]
+fn hostile_text_cannot_mention_or_link() {
+    assert_eq!(
+        escape("<!channel> & <@U1|x>"),
+        "&lt;!channel&gt; &amp; &lt;@U1|x&gt;"
+    );
+    assert_eq!(
+        link("https://a/?q=1&b=<x>|y", "a|b<c>"),
+        "<https://a/?q=1&amp;b=&lt;x&gt;%7Cy|a¦b&lt;c&gt;>"
+    );
+    let mut r = down("https://evil.example.com/");
+    r.failure = Some(Failure::Connection(
+        "<!channel> <@U123> <https://phish|click>".into(),
+    ));
+    let text = all_text(&render(&report(vec![r]), &ctx(), &[], None));
+    assert!(!text.contains("<!channel>"), "{text}");
+    assert!(!text.contains("<@U123>"), "{text}");
+    assert!(!text.contains("<https://phish"), "{text}");
+}
+
+#[test]
+fn mentions_only_in_the_fallback_text() {
+    let who = vec!["channel".to_string(), "W0ABC".to_string()];
+    let payload = render(
+        &report(vec![down("https://a.example/")]),
+        &ctx(),
+        &[],
+        Some(&who),
+    );
+    assert!(payload["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("<!channel> <@W0ABC> :red_circle:"));
+}
+
+#[test]
+fn colours_follow_the_status() {
+    assert_eq!(
+        render(&report(vec![up("https://a/")]), &ctx(), &[], None)["attachments"][0]["color"],
+        "#2eb886"
+    );
+    assert_eq!(
+        render(&mixed(), &ctx(), &[], None)["attachments"][0]["color"],
+        "#e01e5a"
+    );
+}
