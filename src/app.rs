@@ -10,6 +10,7 @@ use clap::Parser;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{format_duration, raw_secrets, Config, InputError, RawInputs};
+use crate::github::context::RunContext;
 use crate::github::{annotations, commands, outputs, summary};
 use crate::report::{RunReport, Signal};
 
@@ -69,6 +70,19 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
+/// A warning, in the form the surroundings read.
+fn warn(env: &Surroundings, message: &str) {
+    if env.actions {
+        say(&commands::annotation(
+            commands::Level::Warning,
+            None,
+            message,
+        ));
+    } else {
+        eprintln!("upcheck: warning: {}", crate::text::log_safe(message));
+    }
+}
+
 /// An error that ends the run, in the form the surroundings read.
 fn fail(env: &Surroundings, title: &str, message: &str) {
     if env.actions {
@@ -109,19 +123,13 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
     }
     if !config.unavailable.is_empty() {
-        let message = format!(
-            "{} set, but this version of upcheck has no Slack delivery, restart hook or heartbeat yet: nothing was sent (output notified=false)",
-            config.unavailable.join(", ")
+        warn(
+            &env,
+            &format!(
+                "{} set, but this version of upcheck has no restart hook or heartbeat yet: nothing was called",
+                config.unavailable.join(", ")
+            ),
         );
-        if env.actions {
-            say(&commands::annotation(
-                commands::Level::Warning,
-                None,
-                &message,
-            ));
-        } else {
-            eprintln!("upcheck: {message}");
-        }
     }
     let client = match crate::check::build_client(&config.request) {
         Ok(c) => c,
@@ -156,8 +164,47 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             say(&line);
         }
     }
+
+    let slack = match crate::slack::client() {
+        Ok(http) => {
+            let ctx = RunContext::from_env();
+            crate::slack::notify(&config.slack, &report, None, &ctx, &http, &cancel).await
+        }
+        Err(e) => crate::slack::Outcome {
+            error: Some(crate::slack::SlackError::GaveUp {
+                target: "Slack",
+                tries: 0,
+                last: e.to_string(),
+            }),
+            ..Default::default()
+        },
+    };
+    for warning in &slack.warnings {
+        warn(&env, warning);
+    }
+    let slack_line = slack.describe();
+    match &slack.error {
+        Some(e)
+            if config.slack.fail_on_notify_error
+                && !matches!(e, crate::slack::SlackError::Cancelled) =>
+        {
+            fail(&env, "Slack message not delivered", &slack_line);
+            exit = Exit::ToolFailed;
+        }
+        Some(crate::slack::SlackError::Cancelled) | None => {
+            say(&crate::text::log_safe(&slack_line))
+        }
+        Some(_) => warn(&env, &slack_line),
+    }
+
     if let Some(path) = &env.output_file {
-        if let Err(e) = outputs::write(path, &outputs::outputs(&report)) {
+        let notify_error = slack
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let values = outputs::outputs(&report, slack.notified(), &notify_error);
+        if let Err(e) = outputs::write(path, &values) {
             fail(
                 &env,
                 "upcheck failed",
@@ -176,7 +223,8 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             timeout: format_duration(config.request.timeout),
             expected: config.checks.expected.to_string(),
         };
-        if let Err(e) = summary::write(path, &summary::render(&report, &settings)) {
+        let markdown = summary::render(&report, &settings, &[slack_line.as_str()]);
+        if let Err(e) = summary::write(path, &markdown) {
             fail(
                 &env,
                 "upcheck failed",

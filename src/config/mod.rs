@@ -409,14 +409,6 @@ impl Config {
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
 
         let mut unavailable = Vec::new();
-        if slack.notify != NotifyPolicy::Never {
-            if slack.webhook.is_some() {
-                unavailable.push("slack-webhook");
-            }
-            if slack.token.is_some() {
-                unavailable.push("slack-token");
-            }
-        }
         if heal.url.is_some() {
             unavailable.push("heal-url");
         }

@@ -338,23 +338,6 @@ fn later_feature_settings_parse() {
 }
 
 #[test]
-fn a_webhook_with_notify_never_is_not_reported() {
-    let c = config(&[
-        ("url", "http://a/"),
-        ("slack-webhook", "https://hooks.example/x"),
-        ("notify", "never"),
-    ])
-    .unwrap();
-    assert!(c.unavailable.is_empty());
-    let c = config(&[
-        ("url", "http://a/"),
-        ("slack-webhook", "https://hooks.example/x"),
-    ])
-    .unwrap();
-    assert_eq!(c.unavailable, ["slack-webhook"]);
-}
-
-#[test]
 fn input_names_match_action_yml() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
     let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();

@@ -2,6 +2,7 @@
 //! step outputs and the job summary. Renderers here are pure; `write` functions do the I/O.
 
 pub mod annotations;
+pub mod api;
 pub mod commands;
 pub mod context;
 pub mod outputs;

@@ -6,8 +6,12 @@ use std::path::Path;
 
 use crate::report::RunReport;
 
-/// The outputs of a run, in a fixed order.
-pub fn outputs(report: &RunReport) -> Vec<(&'static str, String)> {
+/// The outputs of a run, in a fixed order. `notified` and `notify_error` are the Slack phase's.
+pub fn outputs(
+    report: &RunReport,
+    notified: bool,
+    notify_error: &str,
+) -> Vec<(&'static str, String)> {
     let status = report.status();
     let previous = "unknown";
     let changed = crate::report::is_change(status, None);
@@ -32,8 +36,8 @@ pub fn outputs(report: &RunReport) -> Vec<(&'static str, String)> {
                 .and_then(|r| r.response_time_ms())
                 .map_or(String::new(), |ms| ms.to_string()),
         ),
-        ("notified", "false".to_string()),
-        ("notify-error", String::new()),
+        ("notified", notified.to_string()),
+        ("notify-error", notify_error.to_string()),
         ("healed", String::new()),
         ("heal-error", String::new()),
     ]

@@ -65,8 +65,8 @@ fn row(r: &UrlResult) -> String {
     )
 }
 
-/// The whole summary as Markdown.
-pub fn render(report: &RunReport, settings: &Settings) -> String {
+/// The whole summary as Markdown; `notes` are lines shown under the table (e.g. what Slack said).
+pub fn render(report: &RunReport, settings: &Settings, notes: &[&str]) -> String {
     let status = report.status();
     let mut out = format!(
         "### {} upcheck: {}\n\n",
@@ -90,6 +90,9 @@ pub fn render(report: &RunReport, settings: &Settings) -> String {
             "\n{} more URLs are left out to keep this summary small; the `results` output lists every URL.\n",
             rows.len() - shown
         ));
+    }
+    for note in notes {
+        out.push_str(&format!("\n{}\n", cell(note)));
     }
     out.push_str(&format!(
         "\n<sub>{} URL{} checked at {} UTC in {} · max-attempts {} · retry-delay {} · timeout {} · expected status {}</sub>\n",

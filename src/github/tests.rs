@@ -76,7 +76,7 @@ fn sample() -> RunReport {
 
 #[test]
 fn outputs_for_a_mixed_run() {
-    let out = outputs::outputs(&sample());
+    let out = outputs::outputs(&sample(), false, "");
     let get = |name: &str| out.iter().find(|(n, _)| *n == name).unwrap().1.clone();
     assert_eq!(get("healthy"), "false");
     assert_eq!(get("status"), "down");
@@ -135,15 +135,20 @@ fn outputs_for_a_mixed_run() {
 
 #[test]
 fn all_up_is_not_a_change_from_unknown() {
-    let out = outputs::outputs(&report(vec![result("https://a.example/", Status::Up)]));
+    let out = outputs::outputs(
+        &report(vec![result("https://a.example/", Status::Up)]),
+        true,
+        "",
+    );
     assert!(out.contains(&("changed", "false".to_string())));
+    assert!(out.contains(&("notified", "true".to_string())));
     assert!(out.contains(&("healthy", "true".to_string())));
     assert!(out.contains(&("failed-urls", String::new())));
 }
 
 #[test]
 fn summary_exact() {
-    let md = summary::render(&sample(), &settings());
+    let md = summary::render(&sample(), &settings(), &["Slack: message delivered"]);
     assert_eq!(
         md,
         "### 🔴 upcheck: 1 of 3 URLs down, 1 degraded\n\
@@ -153,6 +158,8 @@ fn summary_exact() {
          | 🔴 down | https://api.example.com/health?token=\\*\\*\\* | 503 | 3/3 | 42ms | HTTP 503 Service Unavailable (expected 200-399) after 3 attempts (1s apart) |\n\
          | 🟡 degraded | https://slow.example.com/ | 200 | 1/3 | 1.5s | slow: answered in 1.5s, over max-response-time 500ms |\n\
          | 🟢 up | https://ok.example.com/ | 200 | 1/3 | 42ms |  |\n\
+         \n\
+         Slack: message delivered\n\
          \n\
          <sub>3 URLs checked at 2026-11-25 03:00:07 UTC in 2.1s · max-attempts 3 · retry-delay 1s · timeout 10s · expected status 200-399</sub>\n"
     );
@@ -170,7 +177,7 @@ fn summary_cells_are_escaped() {
 fn summary_stays_under_budget() {
     let long = "https://example.com/".to_string() + &"p".repeat(1500);
     let results: Vec<UrlResult> = (0..2000).map(|i| down(&format!("{long}{i}"))).collect();
-    let md = summary::render(&report(results), &settings());
+    let md = summary::render(&report(results), &settings(), &[]);
     assert!(md.len() < summary::SUMMARY_BUDGET + 1024, "{}", md.len());
     assert!(md.contains("more URLs are left out to keep this summary small"));
 }
@@ -217,7 +224,7 @@ fn cancelled_run_says_so_first() {
         r.results[0].reason().unwrap(),
         "HTTP 503 Service Unavailable (expected 200-399) (cancelled after 1 of 3 attempts)"
     );
-    let out = outputs::outputs(&r);
+    let out = outputs::outputs(&r, false, "x");
     assert!(out.contains(&("healthy", "false".to_string())));
     assert!(out.contains(&("status", "unknown".to_string())));
 }

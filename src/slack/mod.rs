@@ -1,5 +1,146 @@
-//! Slack: when to tell (`policy`), what to say (`message`), and getting it there (`deliver`).
+//! Slack: when to tell (`policy`), what to say (`message`, `fields`), and getting it there
+//! (`deliver`). `notify` runs the whole phase for a report and says what happened.
 
 pub mod deliver;
+pub mod fields;
 pub mod message;
 pub mod policy;
+
+use reqwest::Client;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{NotifyPolicy, SlackSettings};
+use crate::github::api::Api;
+use crate::github::context::RunContext;
+use crate::report::{RunReport, Status};
+pub use deliver::{Delivered, Destination, SlackError};
+
+/// What the Slack phase came to.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Set when a message was delivered.
+    pub delivered: Option<Delivered>,
+    /// Set when a message was due but did not arrive.
+    pub error: Option<SlackError>,
+    /// Why no message was due, for the log.
+    pub skipped: Option<String>,
+    /// Fields left out of a message, with the reason.
+    pub warnings: Vec<String>,
+}
+
+impl Outcome {
+    fn skipped(why: impl Into<String>) -> Outcome {
+        Outcome {
+            skipped: Some(why.into()),
+            ..Outcome::default()
+        }
+    }
+
+    pub fn notified(&self) -> bool {
+        self.delivered.is_some()
+    }
+
+    /// One line for the log and the summary.
+    pub fn describe(&self) -> String {
+        match (&self.delivered, &self.error, &self.skipped) {
+            (Some(d), _, _) => format!(
+                "Slack: message delivered{}",
+                if d.tries > 1 {
+                    format!(" after {} tries", d.tries)
+                } else {
+                    String::new()
+                }
+            ),
+            (None, Some(e), _) => format!("Slack: message not delivered: {e}"),
+            (None, None, Some(why)) => format!("Slack: no message ({why})"),
+            (None, None, None) => "Slack: no message".into(),
+        }
+    }
+}
+
+/// Where the settings send messages: the webhook first, else the bot token and channel.
+pub fn destination(s: &SlackSettings) -> Option<Destination> {
+    if let Some(webhook) = &s.webhook {
+        return Some(Destination::Webhook(webhook.clone()));
+    }
+    Some(Destination::Api {
+        base: s.api_url.clone(),
+        token: s.token.clone()?,
+        channel: s.channel.clone()?,
+    })
+}
+
+fn policy_word(p: NotifyPolicy) -> &'static str {
+    match p {
+        NotifyPolicy::Always => "always",
+        NotifyPolicy::Failure => "failure",
+        NotifyPolicy::Success => "success",
+        NotifyPolicy::Change => "change",
+        NotifyPolicy::Never => "never",
+    }
+}
+
+/// Decide, build and send the message for `report`. `previous` is the last run's status, when
+/// known.
+pub async fn notify(
+    settings: &SlackSettings,
+    report: &RunReport,
+    previous: Option<Status>,
+    ctx: &RunContext,
+    client: &Client,
+    cancel: &CancellationToken,
+) -> Outcome {
+    let Some(to) = destination(settings) else {
+        return Outcome::skipped("no slack-webhook, SLACK_WEBHOOK_URL or slack-token is set");
+    };
+    if let Some(signal) = report.cancelled {
+        return Outcome {
+            error: Some(SlackError::Cancelled),
+            skipped: Some(format!("the run was cancelled by {signal}")),
+            ..Outcome::default()
+        };
+    }
+    let status = report.status();
+    if !policy::should_notify(settings.notify, status, previous) {
+        let before = previous.map_or("unknown".to_string(), |p| p.to_string());
+        return Outcome::skipped(format!(
+            "notify: {}, status {status}, previous {before}",
+            policy_word(settings.notify)
+        ));
+    }
+    let mention = policy::should_mention(settings.mention_on, status, previous)
+        .then_some(settings.mention.as_slice());
+    let api = Api {
+        client,
+        base: &ctx.api_url,
+        token: settings.github_token.as_deref(),
+    };
+    let gathered = tokio::select! {
+        gathered = fields::gather(&settings.fields, ctx, &api) => gathered,
+        () = cancel.cancelled() => return Outcome { error: Some(SlackError::Cancelled), ..Outcome::default() },
+    };
+    let (fields, warnings) = gathered;
+    let payload = message::render(report, ctx, &fields, mention);
+    match deliver::deliver(client, &to, &payload, cancel).await {
+        Ok(d) => Outcome {
+            delivered: Some(d),
+            warnings,
+            ..Outcome::default()
+        },
+        Err(e) => Outcome {
+            error: Some(e),
+            warnings,
+            ..Outcome::default()
+        },
+    }
+}
+
+/// The client for Slack and the GitHub API: rustls with compiled-in roots, no redirects.
+pub fn client() -> Result<Client, reqwest::Error> {
+    Client::builder()
+        .use_rustls_tls()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(deliver::REQUEST_TIMEOUT)
+        .user_agent(concat!("upcheck/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
