@@ -179,9 +179,25 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             ..Default::default()
         },
     };
+    if report.cancelled.is_none() && cancel.is_cancelled() {
+        let signal = match caught.load(Ordering::SeqCst) {
+            2 => Signal::Terminate,
+            _ => Signal::Interrupt,
+        };
+        fail(
+            &env,
+            "upcheck was cancelled",
+            &format!(
+                "cancelled by {signal} while telling Slack; the checks had finished: {}",
+                report.headline()
+            ),
+        );
+        exit = Exit::Down;
+    }
     for warning in &slack.warnings {
         warn(&env, warning);
     }
+    let slack_used = crate::slack::destination(&config.slack).is_some();
     let slack_line = slack.describe();
     match &slack.error {
         Some(e)
@@ -192,7 +208,11 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             exit = Exit::ToolFailed;
         }
         Some(crate::slack::SlackError::Cancelled) | None => {
-            say(&crate::text::log_safe(&slack_line))
+            if env.actions {
+                say(&crate::text::log_safe(&slack_line));
+            } else if slack_used {
+                eprintln!("upcheck: {}", crate::text::log_safe(&slack_line));
+            }
         }
         Some(_) => warn(&env, &slack_line),
     }
@@ -223,7 +243,12 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             timeout: format_duration(config.request.timeout),
             expected: config.checks.expected.to_string(),
         };
-        let markdown = summary::render(&report, &settings, &[slack_line.as_str()]);
+        let notes: Vec<&str> = if slack_used {
+            vec![slack_line.as_str()]
+        } else {
+            vec![]
+        };
+        let markdown = summary::render(&report, &settings, &notes);
         if let Err(e) = summary::write(path, &markdown) {
             fail(
                 &env,

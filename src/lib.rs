@@ -10,4 +10,5 @@ pub mod console;
 pub mod github;
 pub mod report;
 pub mod slack;
+pub mod state;
 pub mod text;

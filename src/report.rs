@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 use crate::config::RedactedUrl;
 
 /// The verdict for one URL, and for a run (the worst of its URLs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The final response passed every check.

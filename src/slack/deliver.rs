@@ -119,32 +119,49 @@ pub enum Try {
 
 /// Judge a webhook answer: 200 is delivered; 429 and 5xx are retried; other codes are final.
 pub fn judge_webhook(status: u16, body: &str, retry_after: Option<Duration>) -> Try {
-    let code = error_code(body);
+    let (answer, code) = http_answer(status, body);
     match status {
         200..=299 => Try::Delivered {
             channel: None,
             ts: None,
         },
         429 => Try::Retry {
-            why: format!(
-                "HTTP 429 {}",
-                if code.is_empty() {
-                    "rate limited"
-                } else {
-                    &code
-                }
-            ),
+            why: if code.is_empty() {
+                "HTTP 429 rate limited".into()
+            } else {
+                answer
+            },
             after: retry_after,
         },
         500..=599 => Try::Retry {
-            why: format!("HTTP {status} {code}").trim_end().to_string(),
+            why: answer,
             after: None,
         },
-        _ => Try::Rejected {
-            answer: format!("HTTP {status} {code}").trim_end().to_string(),
-            code,
-        },
+        _ => Try::Rejected { answer, code },
     }
+}
+
+/// "HTTP 404 no_service" and the code, when the body's first line is a Slack error code; other
+/// text from the server is not repeated.
+fn http_answer(status: u16, body: &str) -> (String, String) {
+    match slack_code(body.lines().next().unwrap_or("")) {
+        Some(code) => (format!("HTTP {status} {code}"), code),
+        None if body.trim().is_empty() => (format!("HTTP {status}"), String::new()),
+        None => (
+            format!("HTTP {status} (with an answer that is not a Slack error code)"),
+            String::new(),
+        ),
+    }
+}
+
+/// A Slack error code: lowercase letters, digits and `_`, as Slack writes them.
+fn slack_code(s: &str) -> Option<String> {
+    let s = s.trim();
+    let plain = !s.is_empty()
+        && s.len() <= 80
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    plain.then(|| s.to_string())
 }
 
 /// Judge a Web API answer: HTTP 200 with `ok: true` is delivered; `ok: false` carries the error.
@@ -170,7 +187,7 @@ pub fn judge_api(status: u16, body: &str, retry_after: Option<Duration>) -> Try 
         Some(v) => {
             let code = v["error"]
                 .as_str()
-                .map(safe_code)
+                .and_then(slack_code)
                 .unwrap_or_else(|| "unknown_error".into());
             let mut answer = format!("ok=false {code}");
             if let Some(details) = v["response_metadata"]["messages"].as_array() {
@@ -191,20 +208,15 @@ pub fn judge_api(status: u16, body: &str, retry_after: Option<Duration>) -> Try 
             }
             Try::Rejected { answer, code }
         }
-        None => Try::Rejected {
-            answer: format!("HTTP {status} {}", error_code(body))
-                .trim_end()
-                .to_string(),
-            code: error_code(body),
-        },
+        None => {
+            let (answer, code) = http_answer(status, body);
+            Try::Rejected { answer, code }
+        }
     }
 }
 
 /// A short error code from Slack's text: one line, bounded, only safe characters.
-fn error_code(body: &str) -> String {
-    safe_code(body.lines().next().unwrap_or("").trim())
-}
-
+/// A channel id or message timestamp from Slack, with anything unexpected removed.
 fn safe_code(s: &str) -> String {
     let cleaned: String = s
         .chars()
@@ -442,7 +454,13 @@ mod tests {
     #[test]
     fn hostile_answers_are_cleaned() {
         match judge_webhook(400, "::error::pwned <!channel>\nsecond line", None) {
-            Try::Rejected { answer, .. } => assert_eq!(answer, "HTTP 400 errorpwned channel"),
+            Try::Rejected { answer, code } => {
+                assert_eq!(
+                    answer,
+                    "HTTP 400 (with an answer that is not a Slack error code)"
+                );
+                assert_eq!(code, "");
+            }
             other => panic!("{other:?}"),
         }
     }
