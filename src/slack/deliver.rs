@@ -231,16 +231,7 @@ fn backoff(tries: u32) -> Duration {
     Duration::from_secs(1u64 << tries.saturating_sub(1).min(4))
 }
 
-/// Send `payload` (the webhook body; `channel` is added for the Web API) within `BUDGET`.
-pub async fn deliver(
-    client: &Client,
-    to: &Destination,
-    payload: &Value,
-    cancel: &CancellationToken,
-) -> Result<Delivered, SlackError> {
-    deliver_within(client, to, payload, cancel, BUDGET).await
-}
-
+/// Send `payload` (the webhook body; `channel` is added for the Web API) within `budget`.
 pub async fn deliver_within(
     client: &Client,
     to: &Destination,

@@ -110,6 +110,7 @@ pub async fn notify(
     }
     let mention = policy::should_mention(settings.mention_on, status, previous)
         .then_some(settings.mention.as_slice());
+    let started = std::time::Instant::now();
     let api = Api {
         client,
         base: &ctx.api_url,
@@ -121,7 +122,9 @@ pub async fn notify(
     };
     let (fields, warnings) = gathered;
     let payload = message::render(report, ctx, &fields, mention);
-    match deliver::deliver(client, &to, &payload, cancel).await {
+    // The API calls for the fields count against the phase's budget too.
+    let budget = deliver::BUDGET.saturating_sub(started.elapsed());
+    match deliver::deliver_within(client, &to, &payload, cancel, budget).await {
         Ok(d) => Outcome {
             delivered: Some(d),
             warnings,

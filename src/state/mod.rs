@@ -1,4 +1,5 @@
-//! Memory between runs. So far: how one URL's counted status moves with thresholds
-//! (`transition`); the state file and its use by the run come next.
+//! Memory between runs: the state file (`file`) and how one URL's counted status moves with
+//! thresholds (`transition`). Not yet used by the run itself.
 
+pub mod file;
 pub mod transition;

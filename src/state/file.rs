@@ -1,0 +1,224 @@
+//! The state file: small, versioned JSON, written atomically (a temporary file beside it, then a
+//! rename). A missing file is a fresh start; an unreadable, corrupt or newer-version file is a
+//! fresh start with a warning that says why. It never holds secrets: URLs are kept redacted.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::transition::UrlState;
+
+/// The format this version writes and reads.
+pub const VERSION: u32 = 1;
+/// How many past run times are kept (to learn the usual interval).
+pub const KEPT_RUNS: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    /// When recent runs happened, oldest first.
+    #[serde(default)]
+    pub runs: Vec<Run>,
+    /// Per URL, keyed by the redacted URL.
+    #[serde(default)]
+    pub urls: BTreeMap<String, UrlState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            version: VERSION,
+            runs: Vec::new(),
+            urls: BTreeMap::new(),
+        }
+    }
+}
+
+impl State {
+    /// Remember a run, keeping the last `KEPT_RUNS`.
+    pub fn record_run(&mut self, at: OffsetDateTime) {
+        self.runs.push(Run { at });
+        let excess = self.runs.len().saturating_sub(KEPT_RUNS);
+        self.runs.drain(..excess);
+    }
+
+    /// Keep only the URLs still checked; a URL removed from the input is forgotten.
+    pub fn retain_urls<'a>(&mut self, keys: impl IntoIterator<Item = &'a str>) {
+        let keep: std::collections::BTreeSet<&str> = keys.into_iter().collect();
+        self.urls.retain(|k, _| keep.contains(k.as_str()));
+    }
+}
+
+/// Why a state file could not be used; the run starts fresh.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadProblem {
+    #[error("the state file {path} cannot be read ({source}); starting fresh")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the state file {path} is not valid state JSON ({detail}); starting fresh")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("the state file {path} was written by a newer upcheck (format {found}, this one reads {VERSION}); starting fresh")]
+    Newer { path: PathBuf, found: u32 },
+}
+
+/// The state saved by the last run, or a fresh one (with the reason when the file was unusable).
+pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (State::default(), None),
+        Err(source) => {
+            return (
+                State::default(),
+                Some(LoadProblem::Unreadable {
+                    path: path.to_path_buf(),
+                    source,
+                }),
+            )
+        }
+    };
+    let version = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v["version"].as_u64());
+    if let Some(found) = version.filter(|v| *v > u64::from(VERSION)) {
+        let found = u32::try_from(found).unwrap_or(u32::MAX);
+        return (
+            State::default(),
+            Some(LoadProblem::Newer {
+                path: path.to_path_buf(),
+                found,
+            }),
+        );
+    }
+    match serde_json::from_slice::<State>(&bytes) {
+        Ok(state) => (state, None),
+        Err(e) => (
+            State::default(),
+            Some(LoadProblem::Corrupt {
+                path: path.to_path_buf(),
+                detail: crate::text::clip(&e.to_string(), 120),
+            }),
+        ),
+    }
+}
+
+/// Write the state atomically: a reader sees the old file or the new one, never half of one.
+pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state.json".into());
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let text = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(&text)?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Status;
+    use time::macros::datetime;
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("upcheck-state-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn sample() -> State {
+        let mut s = State::default();
+        s.record_run(datetime!(2026-11-25 03:00 UTC));
+        s.urls.insert(
+            "https://api.example.com/health?token=***".into(),
+            UrlState {
+                status: Status::Down,
+                since: datetime!(2026-11-25 03:00 UTC),
+                failures: 2,
+                successes: 0,
+                last_notified: Some(datetime!(2026-11-25 03:00 UTC)),
+                last_error: Some("HTTP 503".into()),
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn saves_and_loads_the_same_state() {
+        let path = dir("roundtrip").join("nested/state.json");
+        save(&path, &sample()).unwrap();
+        let (loaded, problem) = load(&path);
+        assert!(problem.is_none(), "{problem:?}");
+        assert_eq!(loaded, sample());
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_missing_file_is_a_quiet_fresh_start() {
+        let (state, problem) = load(&dir("missing").join("none.json"));
+        assert_eq!(state, State::default());
+        assert!(problem.is_none());
+    }
+
+    #[test]
+    fn corrupt_and_newer_files_start_fresh_with_a_reason() {
+        let d = dir("bad");
+        let corrupt = d.join("corrupt.json");
+        std::fs::write(&corrupt, "{\"version\": 1, \"urls\": 7").unwrap();
+        let (state, problem) = load(&corrupt);
+        assert_eq!(state, State::default());
+        assert!(problem
+            .unwrap()
+            .to_string()
+            .contains("is not valid state JSON"));
+
+        let newer = d.join("newer.json");
+        std::fs::write(&newer, "{\"version\": 9, \"whatever\": true}").unwrap();
+        let (_, problem) = load(&newer);
+        assert!(problem
+            .unwrap()
+            .to_string()
+            .contains("format 9, this one reads 1"));
+
+        let unreadable = d.join("a-directory.json");
+        std::fs::create_dir_all(&unreadable).unwrap();
+        let (_, problem) = load(&unreadable);
+        assert!(problem.unwrap().to_string().contains("cannot be read"));
+    }
+
+    #[test]
+    fn runs_and_urls_are_pruned() {
+        let mut s = sample();
+        for i in 0..30 {
+            s.record_run(datetime!(2026-11-25 04:00 UTC) + time::Duration::minutes(5 * i));
+        }
+        assert_eq!(s.runs.len(), KEPT_RUNS);
+        assert_eq!(s.runs[0].at, datetime!(2026-11-25 04:50 UTC));
+        s.retain_urls(["https://other.example/"]);
+        assert!(s.urls.is_empty());
+    }
+}
