@@ -28,8 +28,8 @@ pub struct Cli {
     pub json: bool,
 }
 
-/// The process's exit codes, as the contract fixes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The process's exit codes, as the contract fixes them; when several apply, the highest wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     Healthy = 0,
     Down = 1,
@@ -97,25 +97,9 @@ fn fail(env: &Surroundings, title: &str, message: &str) {
 }
 
 pub async fn run(cli: Cli, env: Surroundings) -> Exit {
-    let env_inputs = match RawInputs::from_env() {
-        Ok(raw) => raw,
-        Err(e) => return bad_input(&env, &[], &e),
-    };
-    let mut flags = cli.inputs;
-    if !cli.urls.is_empty() {
-        let mut all = cli.urls.join("\n");
-        if let Some(more) = flags.url.take() {
-            all = format!("{more}\n{all}");
-        }
-        flags.url = Some(all);
-    }
-    let raw = flags.over(env_inputs);
-    let config = match Config::from_inputs(raw.clone(), env.slack_env.clone()) {
-        Ok(c) => c,
-        Err(e) => {
-            let secrets = raw_secrets(&raw, env.slack_env.as_deref());
-            return bad_input(&env, &secrets, &e);
-        }
+    let config = match read_config(cli.urls, cli.inputs, &env) {
+        Ok(config) => config,
+        Err(exit) => return exit,
     };
     if env.actions {
         for line in commands::mask_lines(&config.secrets) {
@@ -139,53 +123,80 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
     };
 
-    let cancel = CancellationToken::new();
-    let caught = Arc::new(AtomicU8::new(0));
-    listen_for_signals(cancel.clone(), caught.clone());
-    let report = crate::check::run(&config, &client, &cancel, || {
-        match caught.load(Ordering::SeqCst) {
-            1 => Some(Signal::Interrupt),
-            2 => Some(Signal::Terminate),
-            _ => None,
-        }
-    })
-    .await;
-
-    let mut exit = verdict_exit(&report, config.fail_on_down);
-    if !cli.json {
+    let signals = Signals::listen();
+    let report = crate::check::run(&config, &client, &signals.cancel, || signals.caught()).await;
+    if cli.json {
+        say(&serde_json::to_string_pretty(&report.results_json()).unwrap_or_default());
+    } else {
         for line in crate::console::render(&report).lines() {
             say(line);
         }
-    } else {
-        say(&serde_json::to_string_pretty(&report.results_json()).unwrap_or_default());
     }
     if env.actions {
         for line in annotations::render(&report) {
             say(&line);
         }
     }
+    let mut exit = verdict_exit(&report, config.fail_on_down);
 
+    let (slack, slack_exit) = tell_slack(&env, &config, &report, &signals).await;
+    exit = exit.max(slack_exit);
+    exit = exit.max(write_files(&env, &config, &report, &slack));
+    if exit == Exit::Down && !env.actions && report.cancelled.is_some() {
+        eprintln!("upcheck: cancelled before every check finished");
+    }
+    exit
+}
+
+/// Inputs from the environment and flags (positional URLs join the `url` input), validated.
+fn read_config(
+    urls: Vec<String>,
+    mut flags: RawInputs,
+    env: &Surroundings,
+) -> Result<Config, Exit> {
+    let env_inputs = RawInputs::from_env().map_err(|e| bad_input(env, &[], &e))?;
+    if !urls.is_empty() {
+        let positional = urls.join("\n");
+        flags.url = Some(match flags.url.take() {
+            Some(more) => format!("{more}\n{positional}"),
+            None => positional,
+        });
+    }
+    let raw = flags.over(env_inputs);
+    Config::from_inputs(raw.clone(), env.slack_env.clone()).map_err(|e| {
+        let secrets = raw_secrets(&raw, env.slack_env.as_deref());
+        bad_input(env, &secrets, &e)
+    })
+}
+
+/// The Slack phase, and what it adds to the exit code: 3 for an undelivered message with
+/// `fail-on-notify-error`, 1 for a cancel that arrived while Slack was being told.
+async fn tell_slack(
+    env: &Surroundings,
+    config: &Config,
+    report: &RunReport,
+    signals: &Signals,
+) -> (crate::slack::Outcome, Exit) {
+    use crate::slack::{Outcome, SlackError};
     let slack = match crate::slack::client() {
         Ok(http) => {
             let ctx = RunContext::from_env();
-            crate::slack::notify(&config.slack, &report, None, &ctx, &http, &cancel).await
+            crate::slack::notify(&config.slack, report, None, &ctx, &http, &signals.cancel).await
         }
-        Err(e) => crate::slack::Outcome {
-            error: Some(crate::slack::SlackError::GaveUp {
+        Err(e) => Outcome {
+            error: Some(SlackError::GaveUp {
                 target: "Slack",
                 tries: 0,
                 last: e.to_string(),
             }),
-            ..Default::default()
+            ..Outcome::default()
         },
     };
-    if report.cancelled.is_none() && cancel.is_cancelled() {
-        let signal = match caught.load(Ordering::SeqCst) {
-            2 => Signal::Terminate,
-            _ => Signal::Interrupt,
-        };
+    let mut exit = Exit::Healthy;
+    if report.cancelled.is_none() && signals.cancel.is_cancelled() {
+        let signal = signals.caught().unwrap_or(Signal::Interrupt);
         fail(
-            &env,
+            env,
             "upcheck was cancelled",
             &format!(
                 "cancelled by {signal} while telling Slack; the checks had finished: {}",
@@ -195,44 +206,47 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         exit = Exit::Down;
     }
     for warning in &slack.warnings {
-        warn(&env, warning);
+        warn(env, warning);
     }
-    let slack_used = crate::slack::destination(&config.slack).is_some();
-    let slack_line = slack.describe();
+    let line = slack.describe();
     match &slack.error {
-        Some(e)
-            if config.slack.fail_on_notify_error
-                && !matches!(e, crate::slack::SlackError::Cancelled) =>
-        {
-            fail(&env, "Slack message not delivered", &slack_line);
+        Some(e) if config.slack.fail_on_notify_error && !matches!(e, SlackError::Cancelled) => {
+            fail(env, "Slack message not delivered", &line);
             exit = Exit::ToolFailed;
         }
-        Some(crate::slack::SlackError::Cancelled) | None => {
+        Some(SlackError::Cancelled) | None => {
             if env.actions {
-                say(&crate::text::log_safe(&slack_line));
-            } else if slack_used {
-                eprintln!("upcheck: {}", crate::text::log_safe(&slack_line));
+                say(&crate::text::log_safe(&line));
+            } else if crate::slack::destination(&config.slack).is_some() {
+                eprintln!("upcheck: {}", crate::text::log_safe(&line));
             }
         }
-        Some(_) => warn(&env, &slack_line),
+        Some(_) => warn(env, &line),
     }
+    (slack, exit)
+}
 
+/// Step outputs and the job summary; exit 3 when either cannot be written.
+fn write_files(
+    env: &Surroundings,
+    config: &Config,
+    report: &RunReport,
+    slack: &crate::slack::Outcome,
+) -> Exit {
+    let mut exit = Exit::Healthy;
     if let Some(path) = &env.output_file {
         let notify_error = slack
             .error
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default();
-        let values = outputs::outputs(&report, slack.notified(), &notify_error);
+        let values = outputs::outputs(report, slack.notified(), &notify_error);
         if let Err(e) = outputs::write(path, &values) {
-            fail(
-                &env,
-                "upcheck failed",
-                &format!(
-                    "cannot write step outputs to $GITHUB_OUTPUT ({}): {e}",
-                    path.display()
-                ),
+            let why = format!(
+                "cannot write step outputs to $GITHUB_OUTPUT ({}): {e}",
+                path.display()
             );
+            fail(env, "upcheck failed", &why);
             exit = Exit::ToolFailed;
         }
     }
@@ -243,26 +257,20 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             timeout: format_duration(config.request.timeout),
             expected: config.checks.expected.to_string(),
         };
-        let notes: Vec<&str> = if slack_used {
-            vec![slack_line.as_str()]
-        } else {
-            vec![]
+        let slack_line = slack.describe();
+        let notes: Vec<&str> = match crate::slack::destination(&config.slack) {
+            Some(_) => vec![slack_line.as_str()],
+            None => vec![],
         };
-        let markdown = summary::render(&report, &settings, &notes);
+        let markdown = summary::render(report, &settings, &notes);
         if let Err(e) = summary::write(path, &markdown) {
-            fail(
-                &env,
-                "upcheck failed",
-                &format!(
-                    "cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}",
-                    path.display()
-                ),
+            let why = format!(
+                "cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}",
+                path.display()
             );
+            fail(env, "upcheck failed", &why);
             exit = Exit::ToolFailed;
         }
-    }
-    if exit == Exit::Down && !env.actions && report.cancelled.is_some() {
-        eprintln!("upcheck: cancelled before every check finished");
     }
     exit
 }
@@ -285,23 +293,44 @@ fn bad_input(env: &Surroundings, secrets: &[String], e: &InputError) -> Exit {
     Exit::BadInput
 }
 
-/// SIGINT or SIGTERM cancel the run; which one is kept for the report.
-fn listen_for_signals(cancel: CancellationToken, caught: Arc<AtomicU8>) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
-        return;
-    };
-    tokio::spawn(async move {
-        let which = tokio::select! {
-            _ = int.recv() => 1,
-            _ = term.recv() => 2,
+/// SIGINT or SIGTERM cancel the run; which one came is kept for the report.
+struct Signals {
+    cancel: CancellationToken,
+    caught: Arc<AtomicU8>,
+}
+
+impl Signals {
+    fn listen() -> Signals {
+        use tokio::signal::unix::{signal, SignalKind};
+        let signals = Signals {
+            cancel: CancellationToken::new(),
+            caught: Arc::new(AtomicU8::new(0)),
         };
-        caught.store(which, Ordering::SeqCst);
-        cancel.cancel();
-    });
+        let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return signals;
+        };
+        let (cancel, caught) = (signals.cancel.clone(), signals.caught.clone());
+        tokio::spawn(async move {
+            let which = tokio::select! {
+                _ = int.recv() => 1,
+                _ = term.recv() => 2,
+            };
+            caught.store(which, Ordering::SeqCst);
+            cancel.cancel();
+        });
+        signals
+    }
+
+    fn caught(&self) -> Option<Signal> {
+        match self.caught.load(Ordering::SeqCst) {
+            1 => Some(Signal::Interrupt),
+            2 => Some(Signal::Terminate),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
