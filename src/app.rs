@@ -13,6 +13,7 @@ use crate::config::{format_duration, raw_secrets, Config, InputError, RawInputs}
 use crate::github::context::RunContext;
 use crate::github::{annotations, commands, outputs, summary};
 use crate::report::{RunReport, Signal};
+use crate::state;
 
 /// Check URLs with retries and report like a GitHub Action.
 #[derive(Debug, Parser)]
@@ -123,8 +124,29 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
     };
 
+    let mut memory = config.state.file.as_ref().map(|path| {
+        let (state, problem) = state::file::load(path);
+        if let Some(problem) = problem {
+            warn(&env, &problem.to_string());
+        }
+        (path.clone(), state)
+    });
+
     let signals = Signals::listen();
-    let report = crate::check::run(&config, &client, &signals.cancel, || signals.caught()).await;
+    let mut report =
+        crate::check::run(&config, &client, &signals.cancel, || signals.caught()).await;
+    let thresholds = state::Thresholds {
+        failure: config.state.failure_threshold,
+        success: config.state.success_threshold,
+    };
+    let now = report.started_at;
+    let remind = match &mut memory {
+        Some((_, saved)) => {
+            state::apply(&mut report, saved, thresholds, now);
+            state::reminder_due(&report, saved, config.state.remind_every, now)
+        }
+        None => false,
+    };
     if cli.json {
         say(&serde_json::to_string_pretty(&report.results_json()).unwrap_or_default());
     } else {
@@ -139,8 +161,22 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     }
     let mut exit = verdict_exit(&report, config.fail_on_down);
 
-    let (slack, slack_exit) = tell_slack(&env, &config, &report, &signals).await;
+    let (slack, slack_exit) = tell_slack(&env, &config, &report, remind, &signals).await;
     exit = exit.max(slack_exit);
+    if let Some((path, mut saved)) = memory {
+        if slack.notified() {
+            state::mark_notified(&report, &mut saved, now);
+        }
+        if let Err(e) = state::file::save(&path, &saved) {
+            warn(
+                &env,
+                &format!(
+                    "the state could not be saved to {} ({e}); the next run starts fresh",
+                    path.display()
+                ),
+            );
+        }
+    }
     exit = exit.max(write_files(&env, &config, &report, &slack));
     if exit == Exit::Down && !env.actions && report.cancelled.is_some() {
         eprintln!("upcheck: cancelled before every check finished");
@@ -175,13 +211,14 @@ async fn tell_slack(
     env: &Surroundings,
     config: &Config,
     report: &RunReport,
+    remind: bool,
     signals: &Signals,
 ) -> (crate::slack::Outcome, Exit) {
     use crate::slack::{Outcome, SlackError};
     let slack = match crate::slack::client() {
         Ok(http) => {
             let ctx = RunContext::from_env();
-            crate::slack::notify(&config.slack, report, None, &ctx, &http, &signals.cancel).await
+            crate::slack::notify(&config.slack, report, remind, &ctx, &http, &signals.cancel).await
         }
         Err(e) => Outcome {
             error: Some(SlackError::GaveUp {

@@ -37,6 +37,9 @@ pub fn render(report: &RunReport) -> String {
             line.push_str("  ");
             line.push_str(&reason);
         }
+        if let Some(note) = r.outage_note(report.started_at) {
+            line.push_str(&format!("  ({note})"));
+        }
         if let Some(final_url) = r.final_url.as_ref().filter(|u| *u != &r.url) {
             line.push_str(&format!("  → {final_url}"));
         }

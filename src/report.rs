@@ -222,11 +222,95 @@ pub struct UrlResult {
     pub final_url: Option<RedactedUrl>,
     /// The server certificate's expiry (https only).
     pub cert_not_after: Option<OffsetDateTime>,
+    /// What the state between runs adds (`None` without state).
+    pub memory: Option<Memory>,
+}
+
+/// What the state between runs adds to one URL's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Memory {
+    /// The counted status of the last run (`None`: not seen before).
+    pub previous: Option<Status>,
+    /// This run's own verdict; `UrlResult::status` is the counted one, after thresholds.
+    pub observed: Status,
+    /// When the counted status began.
+    pub since: OffsetDateTime,
+    /// When the current outage began, or the one that just ended.
+    pub down_since: Option<OffsetDateTime>,
+    /// How long that outage has lasted, or lasted.
+    pub downtime: Option<Duration>,
+    /// A threshold keeps the counted status from following this run's verdict.
+    pub held: Option<Held>,
+}
+
+/// Why the counted status differs from what this run saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// Failing, but not for `threshold` runs in a row yet.
+    NotYetDown { failures: u32, threshold: u32 },
+    /// Passing again, but not for `threshold` runs in a row yet.
+    NotYetUp { successes: u32, threshold: u32 },
+}
+
+impl fmt::Display for Held {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Held::NotYetDown {
+                failures,
+                threshold,
+            } => write!(
+                f,
+                "not counted as down yet: {failures} of {threshold} failed runs (failure-threshold)"
+            ),
+            Held::NotYetUp {
+                successes,
+                threshold,
+            } => write!(
+                f,
+                "still counted as down: {successes} of {threshold} good runs (success-threshold)"
+            ),
+        }
+    }
 }
 
 impl UrlResult {
+    /// Whether this URL's counted status changed since the last run.
+    pub fn changed(&self) -> bool {
+        is_change(self.status, self.memory.as_ref().and_then(|m| m.previous))
+    }
+
+    /// "back up after 6 h 4 min (down since 03:00 UTC)" for a recovery, "down since 03:00 UTC
+    /// (6 h 4 min)" for an outage; `None` without state or outage.
+    pub fn outage_note(&self, now: OffsetDateTime) -> Option<String> {
+        let memory = self.memory.as_ref()?;
+        let (start, lasted) = (memory.down_since?, memory.downtime?);
+        let since = crate::text::clock(start, now);
+        let lasted = crate::text::human_duration(lasted);
+        Some(if self.recovered() {
+            format!("back up after {lasted} (down since {since})")
+        } else {
+            format!("down since {since} ({lasted})")
+        })
+    }
+
+    /// Whether this run ends an outage.
+    pub fn recovered(&self) -> bool {
+        matches!(self.status, Status::Up | Status::Degraded)
+            && self.memory.as_ref().and_then(|m| m.previous) == Some(Status::Down)
+    }
+
     /// "HTTP 503 Service Unavailable (expected 200-399) after 3 attempts (1s apart)".
     pub fn reason(&self) -> Option<String> {
+        let held = self.memory.as_ref().and_then(|m| m.held);
+        let base = self.verdict_reason();
+        match (base, held) {
+            (Some(b), Some(h)) => Some(format!("{b}; {h}")),
+            (None, Some(h)) => Some(h.to_string()),
+            (b, None) => b,
+        }
+    }
+
+    fn verdict_reason(&self) -> Option<String> {
         match &self.failure {
             Some(Failure::Cancelled) => Some(Failure::Cancelled.to_string()),
             Some(failure) => {
@@ -274,6 +358,8 @@ impl fmt::Display for Signal {
 #[derive(Debug, Clone)]
 pub struct RunReport {
     pub results: Vec<UrlResult>,
+    /// The run's status the last time (`None`: unknown, no state).
+    pub previous: Option<Status>,
     pub started_at: OffsetDateTime,
     pub duration: Duration,
     /// Set when a signal stopped the run before every check finished.
@@ -349,6 +435,10 @@ pub struct ResultJson<'a> {
     pub warning: Option<String>,
     pub final_url: Option<&'a RedactedUrl>,
     pub cert_expires_at: Option<String>,
+    pub previous_status: Option<Status>,
+    pub changed: bool,
+    pub down_since: Option<String>,
+    pub downtime_s: Option<u64>,
 }
 
 impl UrlResult {
@@ -371,6 +461,18 @@ impl UrlResult {
             warning: if failing { None } else { reason },
             final_url: self.final_url.as_ref(),
             cert_expires_at: self.cert_not_after.map(crate::text::rfc3339),
+            previous_status: self.memory.as_ref().and_then(|m| m.previous),
+            changed: self.changed(),
+            down_since: self
+                .memory
+                .as_ref()
+                .and_then(|m| m.down_since)
+                .map(crate::text::rfc3339),
+            downtime_s: self
+                .memory
+                .as_ref()
+                .and_then(|m| m.downtime)
+                .map(|d| d.as_secs()),
         }
     }
 }

@@ -34,6 +34,31 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     )
 }
 
+/// "47 s", "12 min", "6 h 4 min", "2 d 3 h": how long an outage lasted, for people.
+pub fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (days, hours, mins) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match (days, hours, mins) {
+        (0, 0, 0) => format!("{secs} s"),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// "03:00 UTC", with the date in front when it is not `today`'s.
+pub fn clock(t: OffsetDateTime, today: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let hm = format!("{:02}:{:02} UTC", t.hour(), t.minute());
+    if t.date() == today.to_offset(time::UtcOffset::UTC).date() {
+        hm
+    } else {
+        format!("{} {hm}", date(t))
+    }
+}
+
 /// " (1s apart)" when every wait was the same, " (waited 1s, 2s, 4s)" otherwise, "" for none.
 pub fn waits_phrase(waits: &[Duration]) -> String {
     use crate::config::format_duration;
@@ -98,6 +123,29 @@ mod tests {
         );
         assert_eq!(log_safe("a\nb\r::c"), "a b ::c");
         assert_eq!(log_safe("fine :: text"), "fine :: text");
+    }
+
+    #[test]
+    fn human_durations() {
+        let s = Duration::from_secs;
+        assert_eq!(human_duration(s(47)), "47 s");
+        assert_eq!(human_duration(s(180)), "3 min");
+        assert_eq!(human_duration(s(6 * 3600 + 240)), "6 h 4 min");
+        assert_eq!(human_duration(s(6 * 3600)), "6 h");
+        assert_eq!(human_duration(s(2 * 86_400 + 3 * 3600 + 5)), "2 d 3 h");
+    }
+
+    #[test]
+    fn clocks() {
+        let today = time::macros::datetime!(2026-11-25 09:00 UTC);
+        assert_eq!(
+            clock(time::macros::datetime!(2026-11-25 03:00 UTC), today),
+            "03:00 UTC"
+        );
+        assert_eq!(
+            clock(time::macros::datetime!(2026-11-24 23:55 UTC), today),
+            "2026-11-24 23:55 UTC"
+        );
     }
 
     #[test]

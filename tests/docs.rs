@@ -298,9 +298,19 @@ fn composite_action_forwards_every_input_and_output() {
             )
         })
         .collect();
+    // `state-file` falls back to a file under the runner's temp directory, the path that the
+    // cache steps restore and save.
     let expected: Vec<(String, String)> = inputs
         .iter()
-        .map(|(name, _)| (name.clone(), format!("${{{{ inputs.{name} }}}}")))
+        .map(|(name, _)| {
+            let value = if name == "state-file" {
+                "${{ inputs.state-file || format('{0}/upcheck-state/state.json', runner.temp) }}"
+                    .to_string()
+            } else {
+                format!("${{{{ inputs.{name} }}}}")
+            };
+            (name.clone(), value)
+        })
         .collect();
     assert_eq!(forwarded, expected);
     for (name, body) in action_section("outputs") {

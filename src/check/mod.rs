@@ -39,6 +39,7 @@ pub async fn run(
     let results = indexed.into_iter().map(|(_, r)| r).collect();
     RunReport {
         results,
+        previous: None,
         started_at,
         duration: clock.elapsed(),
         cancelled: if cancel.is_cancelled() {
@@ -68,6 +69,7 @@ pub async fn check_url(
         degradations: Vec::new(),
         final_url: None,
         cert_not_after: None,
+        memory: None,
     };
     loop {
         if cancel.is_cancelled() {

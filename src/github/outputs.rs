@@ -13,14 +13,16 @@ pub fn outputs(
     notify_error: &str,
 ) -> Vec<(&'static str, String)> {
     let status = report.status();
-    let previous = "unknown";
-    let changed = crate::report::is_change(status, None);
+    let previous = report
+        .previous
+        .map_or("unknown".to_string(), |p| p.to_string());
+    let changed = crate::report::is_change(status, report.previous);
     let first = report.results.first();
     let failed: Vec<&str> = report.down().map(|r| r.url.as_str()).collect();
     vec![
         ("healthy", report.healthy().to_string()),
         ("status", status.to_string()),
-        ("previous-status", previous.to_string()),
+        ("previous-status", previous),
         ("changed", changed.to_string()),
         ("failed-urls", failed.join("\n")),
         ("results", report.results_json().to_string()),

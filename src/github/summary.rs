@@ -40,11 +40,17 @@ pub fn cell(s: &str) -> String {
     out
 }
 
-fn row(r: &UrlResult) -> String {
+fn row(r: &UrlResult, now: time::OffsetDateTime) -> String {
     let attempts = format!("{}/{}", r.attempts, r.max_attempts);
     let time = r.response_time.map_or("–".to_string(), format_duration);
     let http = r.http_status.map_or("–".to_string(), |c| c.to_string());
     let mut details = r.reason().unwrap_or_default();
+    if let Some(note) = r.outage_note(now) {
+        if !details.is_empty() {
+            details.push_str("; ");
+        }
+        details.push_str(&note);
+    }
     if let Some(final_url) = &r.final_url {
         if final_url != &r.url {
             if !details.is_empty() {
@@ -78,7 +84,7 @@ pub fn render(report: &RunReport, settings: &Settings, notes: &[&str]) -> String
     let rows = report.worst_first();
     let mut shown = 0;
     for r in &rows {
-        let line = row(r);
+        let line = row(r, report.started_at);
         if out.len() + line.len() > SUMMARY_BUDGET {
             break;
         }

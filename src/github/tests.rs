@@ -26,6 +26,7 @@ fn result(u: &str, status: Status) -> UrlResult {
         degradations: vec![],
         final_url: Some(url(u)),
         cert_not_after: None,
+        memory: None,
     }
 }
 
@@ -45,6 +46,7 @@ fn down(u: &str) -> UrlResult {
 fn report(results: Vec<UrlResult>) -> RunReport {
     RunReport {
         results,
+        previous: None,
         started_at: datetime!(2026-11-25 03:00:07 UTC),
         duration: Duration::from_millis(2100),
         cancelled: None,
@@ -105,7 +107,11 @@ fn outputs_for_a_mixed_run() {
             "error_kind": "status",
             "warning": null,
             "final_url": "https://api.example.com/health?token=***",
-            "cert_expires_at": null
+            "cert_expires_at": null,
+            "previous_status": null,
+            "changed": true,
+            "down_since": null,
+            "downtime_s": null
         })
     );
     assert_eq!(

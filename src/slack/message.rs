@@ -71,7 +71,7 @@ fn emoji(status: Status) -> &'static str {
 }
 
 /// One line for one URL: icon, link, then the status or reason and the numbers.
-fn url_line(r: &UrlResult) -> String {
+fn url_line(r: &UrlResult, now: time::OffsetDateTime) -> String {
     let label = r
         .url
         .as_str()
@@ -83,6 +83,9 @@ fn url_line(r: &UrlResult) -> String {
         link(r.url.as_str(), &clip(label, 80))
     );
     let mut facts = Vec::new();
+    if let Some(note) = r.outage_note(now) {
+        facts.push(escape(&note));
+    }
     match r.reason() {
         Some(reason) => facts.push(escape(&clip(&reason, 300))),
         None => {
@@ -125,7 +128,7 @@ pub fn render(
     let mut shown = 0;
     let rows = report.worst_first();
     for r in &rows {
-        let line = url_line(r);
+        let line = url_line(r, report.started_at);
         if total + line.len() > TOTAL_URL_CHARS {
             break;
         }
@@ -212,6 +215,13 @@ pub fn render(
         if rest > 0 {
             text.push_str(&format!(" and {rest} more"));
         }
+    } else if let Some(back) = report.results.iter().find(|r| r.recovered()) {
+        let note = back.outage_note(report.started_at).unwrap_or_default();
+        text.push_str(&format!(
+            " — {} is {}",
+            escape(&clip(back.url.as_str(), 200)),
+            escape(&note)
+        ));
     }
 
     json!({

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{NotifyPolicy, SlackSettings};
 use crate::github::api::Api;
 use crate::github::context::RunContext;
-use crate::report::{RunReport, Status};
+use crate::report::RunReport;
 pub use deliver::{Delivered, Destination, SlackError};
 
 /// What the Slack phase came to.
@@ -80,12 +80,12 @@ fn policy_word(p: NotifyPolicy) -> &'static str {
     }
 }
 
-/// Decide, build and send the message for `report`. `previous` is the last run's status, when
-/// known.
+/// Decide, build and send the message for `report`. `remind`: a reminder is due for a URL that
+/// is still down.
 pub async fn notify(
     settings: &SlackSettings,
     report: &RunReport,
-    previous: Option<Status>,
+    remind: bool,
     ctx: &RunContext,
     client: &Client,
     cancel: &CancellationToken,
@@ -101,14 +101,18 @@ pub async fn notify(
         };
     }
     let status = report.status();
-    if !policy::should_notify(settings.notify, status, previous) {
-        let before = previous.map_or("unknown".to_string(), |p| p.to_string());
+    let changed = report.results.iter().any(crate::report::UrlResult::changed);
+    if !policy::should_notify(settings.notify, status, changed || remind) {
+        let before = report
+            .previous
+            .map_or("unknown".to_string(), |p| p.to_string());
         return Outcome::skipped(format!(
-            "notify: {}, status {status}, previous {before}",
-            policy_word(settings.notify)
+            "notify: {}, status {status}, previous {before}{}",
+            policy_word(settings.notify),
+            if changed { "" } else { ", no URL changed" }
         ));
     }
-    let mention = policy::should_mention(settings.mention_on, status, previous)
+    let mention = policy::should_mention(settings.mention_on, status, changed)
         .then_some(settings.mention.as_slice());
     let started = std::time::Instant::now();
     let api = Api {

@@ -2,24 +2,26 @@
 //! status and the previous one (unknown until state between runs exists).
 
 use crate::config::{MentionOn, NotifyPolicy};
-use crate::report::{is_change, Status};
+use crate::report::Status;
 
-pub fn should_notify(policy: NotifyPolicy, now: Status, previous: Option<Status>) -> bool {
+/// `changed`: some URL's status changed since the last run (an unknown previous status counts
+/// as a change only to degraded or down), or a reminder is due.
+pub fn should_notify(policy: NotifyPolicy, now: Status, changed: bool) -> bool {
     match policy {
         NotifyPolicy::Always => true,
         NotifyPolicy::Failure => now != Status::Up,
         NotifyPolicy::Success => now == Status::Up,
-        NotifyPolicy::Change => is_change(now, previous),
+        NotifyPolicy::Change => changed,
         NotifyPolicy::Never => false,
     }
 }
 
-pub fn should_mention(on: MentionOn, now: Status, previous: Option<Status>) -> bool {
+pub fn should_mention(on: MentionOn, now: Status, changed: bool) -> bool {
     match on {
         MentionOn::Always => true,
         MentionOn::Failure => now != Status::Up,
         MentionOn::Success => now == Status::Up,
-        MentionOn::Change => is_change(now, previous),
+        MentionOn::Change => changed,
     }
 }
 
@@ -28,8 +30,10 @@ mod tests {
     use super::*;
     use Status::*;
 
+    use crate::report::is_change;
+
     #[test]
-    fn policies_against_statuses() {
+    fn policies_against_statuses_with_an_unknown_past() {
         let table = [
             (NotifyPolicy::Always, [true, true, true]),
             (NotifyPolicy::Failure, [false, true, true]),
@@ -39,25 +43,42 @@ mod tests {
         ];
         for (policy, expected) in table {
             for (now, want) in [Up, Degraded, Down].into_iter().zip(expected) {
-                assert_eq!(should_notify(policy, now, None), want, "{policy:?} {now}");
+                let changed = is_change(now, None);
+                assert_eq!(
+                    should_notify(policy, now, changed),
+                    want,
+                    "{policy:?} {now}"
+                );
             }
         }
     }
 
     #[test]
-    fn change_compares_with_the_previous_status() {
-        assert!(!should_notify(NotifyPolicy::Change, Up, None));
-        assert!(should_notify(NotifyPolicy::Change, Up, Some(Down)));
-        assert!(!should_notify(NotifyPolicy::Change, Down, Some(Down)));
-        assert!(should_notify(NotifyPolicy::Change, Degraded, Some(Up)));
+    fn change_follows_the_change() {
+        assert!(should_notify(
+            NotifyPolicy::Change,
+            Up,
+            is_change(Up, Some(Down))
+        ));
+        assert!(!should_notify(
+            NotifyPolicy::Change,
+            Down,
+            is_change(Down, Some(Down))
+        ));
+        assert!(should_notify(
+            NotifyPolicy::Change,
+            Degraded,
+            is_change(Degraded, Some(Up))
+        ));
     }
 
     #[test]
     fn mentions() {
-        assert!(should_mention(MentionOn::Failure, Down, None));
-        assert!(!should_mention(MentionOn::Failure, Up, None));
-        assert!(should_mention(MentionOn::Always, Up, None));
-        assert!(should_mention(MentionOn::Success, Up, None));
-        assert!(!should_mention(MentionOn::Change, Up, None));
+        assert!(should_mention(MentionOn::Failure, Down, false));
+        assert!(!should_mention(MentionOn::Failure, Up, true));
+        assert!(should_mention(MentionOn::Always, Up, false));
+        assert!(should_mention(MentionOn::Success, Up, false));
+        assert!(!should_mention(MentionOn::Change, Up, false));
+        assert!(should_mention(MentionOn::Change, Up, true));
     }
 }

@@ -1,5 +1,107 @@
-//! Memory between runs: the state file (`file`) and how one URL's counted status moves with
-//! thresholds (`transition`). Not yet used by the run itself.
+//! Memory between runs: the state file (`file`), how one URL's counted status moves with
+//! thresholds (`transition`), and `apply`, which carries a run's report through the state.
 
 pub mod file;
 pub mod transition;
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::report::{Held, Memory, RunReport, Status};
+pub use file::State;
+pub use transition::{advance, Thresholds, UrlState};
+
+/// Counted statuses (thresholds), what changed, and outage times, written into `report`; the
+/// state is updated to be saved. URLs no longer checked are forgotten.
+pub fn apply(
+    report: &mut RunReport,
+    state: &mut State,
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+) {
+    let mut previous_overall: Option<Status> = None;
+    for r in &mut report.results {
+        let key = r.url.as_str().to_string();
+        let before = state.urls.get(&key).cloned();
+        if let Some(b) = &before {
+            previous_overall = Some(previous_overall.map_or(b.status, |p| p.max(b.status)));
+        }
+        let observed = r.status;
+        let step = advance(before.as_ref(), observed, r.reason(), thresholds, now);
+        if observed != Status::Unknown {
+            r.status = step.state.status;
+        }
+        let held = match (observed, r.status) {
+            (Status::Down, counted) if counted != Status::Down => Some(Held::NotYetDown {
+                failures: step.state.failures,
+                threshold: thresholds.failure,
+            }),
+            (Status::Up | Status::Degraded, Status::Down) => Some(Held::NotYetUp {
+                successes: step.state.successes,
+                threshold: thresholds.success,
+            }),
+            _ => None,
+        };
+        let outage_start = match (&before, r.status) {
+            (_, Status::Down) => Some(step.state.since),
+            (Some(b), Status::Up | Status::Degraded) if b.status == Status::Down => Some(b.since),
+            _ => None,
+        };
+        r.memory = Some(Memory {
+            previous: before.as_ref().map(|b| b.status),
+            observed,
+            since: step.state.since,
+            down_since: outage_start,
+            downtime: outage_start.map(|start| positive(now - start)),
+            held,
+        });
+        state.urls.insert(key, step.state);
+    }
+    let keys: Vec<String> = report
+        .results
+        .iter()
+        .map(|r| r.url.as_str().to_string())
+        .collect();
+    state.retain_urls(keys.iter().map(String::as_str));
+    state.record_run(now);
+    report.previous = previous_overall;
+}
+
+/// Whether a reminder is due: some URL is still down (no change this run) and nothing was sent
+/// about it for `every`.
+pub fn reminder_due(
+    report: &RunReport,
+    state: &State,
+    every: Option<Duration>,
+    now: OffsetDateTime,
+) -> bool {
+    let Some(every) = every else { return false };
+    report.results.iter().any(|r| {
+        r.status == Status::Down
+            && !r.changed()
+            && state
+                .urls
+                .get(r.url.as_str())
+                .and_then(|s| s.last_notified)
+                .is_none_or(|last| positive(now - last) >= every)
+    })
+}
+
+/// Remember that a message went out about every URL that is down or changed.
+pub fn mark_notified(report: &RunReport, state: &mut State, now: OffsetDateTime) {
+    for r in &report.results {
+        if r.status == Status::Down || r.changed() {
+            if let Some(s) = state.urls.get_mut(r.url.as_str()) {
+                s.last_notified = Some(now);
+            }
+        }
+    }
+}
+
+fn positive(d: time::Duration) -> Duration {
+    Duration::try_from(d).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

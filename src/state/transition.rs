@@ -56,8 +56,9 @@ pub fn advance(
     now: OffsetDateTime,
 ) -> Step {
     let previous = before.map(|s| s.status);
+    // A URL seen for the first time counts as up until its failures count.
     let mut state = before.cloned().unwrap_or(UrlState {
-        status: Status::Unknown,
+        status: Status::Up,
         since: now,
         failures: 0,
         successes: 0,

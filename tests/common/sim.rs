@@ -56,6 +56,9 @@ pub struct Sim {
     args: Vec<String>,
     files: Option<TempDir>,
     timeout: Duration,
+    /// The actions/cache store: a fresh one per run unless `cache_dir` names one to share.
+    cache_dir: Option<String>,
+    own_cache: Option<TempDir>,
 }
 
 impl Default for Sim {
@@ -77,7 +80,15 @@ impl Sim {
             args: Vec::new(),
             files: None,
             timeout: Duration::from_secs(120),
+            cache_dir: None,
+            own_cache: None,
         }
+    }
+
+    /// `--cache-dir dir`: the actions/cache store, kept between runs that name the same one.
+    pub fn cache_dir(mut self, dir: impl AsRef<Path>) -> Sim {
+        self.cache_dir = Some(dir.as_ref().to_string_lossy().into_owned());
+        self
     }
 
     /// Another action metadata file (or its directory) instead of the crate's action.yml.
@@ -184,6 +195,14 @@ impl Sim {
         if self.sandbox {
             argv.push("--sandbox".to_string());
         }
+        let cache = match (&self.cache_dir, &self.own_cache) {
+            (Some(dir), _) => Some(dir.clone()),
+            (None, Some(own)) => Some(own.path().to_string_lossy().into_owned()),
+            (None, None) => None,
+        };
+        if let Some(dir) = cache {
+            argv.push(format!("--cache-dir={dir}"));
+        }
         argv.extend(self.args.iter().cloned());
         argv
     }
@@ -191,7 +210,10 @@ impl Sim {
     /// Runs `python3 runner-sim ...` and parses its JSON report. Panics with the
     /// command line, stdout and stderr if runner-sim fails (exit 64/70), times out
     /// or prints something that is not JSON.
-    pub fn run(self) -> SimReport {
+    pub fn run(mut self) -> SimReport {
+        if self.cache_dir.is_none() {
+            self.own_cache = Some(TempDir::new("cache"));
+        }
         let argv = self.argv();
         let shown = format!("python3 {}", argv.join(" "));
         let start = Instant::now();

@@ -27,6 +27,7 @@ fn up(u: &str) -> UrlResult {
         degradations: vec![],
         final_url: Some(url(u)),
         cert_not_after: None,
+        memory: None,
     }
 }
 
@@ -47,6 +48,7 @@ fn down(u: &str) -> UrlResult {
 fn report(results: Vec<UrlResult>) -> RunReport {
     RunReport {
         results,
+        previous: None,
         started_at: datetime!(2026-11-25 03:00:07 UTC),
         duration: Duration::from_millis(2100),
         cancelled: None,
@@ -203,4 +205,26 @@ fn colours_follow_the_status() {
         render(&mixed(), &ctx(), &[], None)["attachments"][0]["color"],
         "#e01e5a"
     );
+}
+
+#[test]
+fn recovery_snapshot() {
+    let mut back = up("https://api.example.com/health");
+    back.memory = Some(crate::report::Memory {
+        previous: Some(Status::Down),
+        observed: Status::Up,
+        since: datetime!(2026-11-25 09:00 UTC),
+        down_since: Some(datetime!(2026-11-25 03:00 UTC)),
+        downtime: Some(Duration::from_secs(6 * 3600 + 4 * 60)),
+        held: None,
+    });
+    let mut r = report(vec![back]);
+    r.started_at = datetime!(2026-11-25 09:04 UTC);
+    r.previous = Some(Status::Down);
+    let payload = render(&r, &ctx(), &[], None);
+    assert_eq!(
+        payload["text"],
+        ":large_green_circle: upcheck: 1 URL up in octo-org/site — https://api.example.com/health is back up after 6 h 4 min (down since 03:00 UTC)"
+    );
+    insta::assert_json_snapshot!(payload);
 }

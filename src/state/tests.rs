@@ -1,0 +1,194 @@
+//! Carrying reports through the state, run after run, with a clock the test sets.
+
+use std::time::Duration;
+
+use time::macros::datetime;
+use time::OffsetDateTime;
+
+use super::*;
+use crate::config::{NotifyPolicy, RedactedUrl};
+use crate::report::{Failure, UrlResult};
+
+fn result(url: &str, status: Status) -> UrlResult {
+    UrlResult {
+        url: RedactedUrl::new(&url::Url::parse(url).unwrap()),
+        status,
+        http_status: Some(if status == Status::Down { 503 } else { 200 }),
+        attempts: 1,
+        max_attempts: 1,
+        waits: vec![],
+        response_time: Some(Duration::from_millis(20)),
+        failure: (status == Status::Down).then(|| Failure::Status {
+            code: 503,
+            expected: "200-399".into(),
+        }),
+        degradations: vec![],
+        final_url: None,
+        cert_not_after: None,
+        memory: None,
+    }
+}
+
+fn report(results: Vec<UrlResult>, at: OffsetDateTime) -> RunReport {
+    RunReport {
+        results,
+        previous: None,
+        started_at: at,
+        duration: Duration::from_millis(30),
+        cancelled: None,
+    }
+}
+
+const ONE: Thresholds = Thresholds {
+    failure: 1,
+    success: 1,
+};
+
+/// Would `notify: change` send a message for this report (reminders aside)?
+fn change_message(r: &RunReport) -> bool {
+    crate::slack::policy::should_notify(
+        NotifyPolicy::Change,
+        r.status(),
+        r.results.iter().any(UrlResult::changed),
+    )
+}
+
+#[test]
+fn the_seeds_night_sends_two_messages() {
+    // Checked every five minutes from 02:50 to 09:30; down from 03:00 to 09:00.
+    let mut state = State::default();
+    let mut messages = Vec::new();
+    let mut t = datetime!(2026-11-25 02:50 UTC);
+    while t <= datetime!(2026-11-25 09:30 UTC) {
+        let down = t >= datetime!(2026-11-25 03:00 UTC) && t < datetime!(2026-11-25 09:00 UTC);
+        let status = if down { Status::Down } else { Status::Up };
+        let mut r = report(vec![result("https://api.example.com/health", status)], t);
+        apply(&mut r, &mut state, ONE, t);
+        if change_message(&r) {
+            messages.push((t, r.results[0].status, r.results[0].memory.clone().unwrap()));
+        }
+        t += time::Duration::minutes(5);
+    }
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert_eq!(messages[0].0, datetime!(2026-11-25 03:00 UTC));
+    assert_eq!(messages[0].1, Status::Down);
+    assert_eq!(messages[1].0, datetime!(2026-11-25 09:00 UTC));
+    assert_eq!(messages[1].1, Status::Up);
+    assert_eq!(
+        messages[1].2.down_since,
+        Some(datetime!(2026-11-25 03:00 UTC))
+    );
+    assert_eq!(messages[1].2.downtime, Some(Duration::from_secs(6 * 3600)));
+}
+
+#[test]
+fn thresholds_hold_a_flaky_url_and_say_so() {
+    let gatus = Thresholds {
+        failure: 3,
+        success: 2,
+    };
+    let mut state = State::default();
+    let t0 = datetime!(2026-11-25 03:00 UTC);
+    let mut r = report(vec![result("https://a.example/", Status::Up)], t0);
+    apply(&mut r, &mut state, gatus, t0);
+    let mut r = report(
+        vec![result("https://a.example/", Status::Down)],
+        t0 + time::Duration::minutes(5),
+    );
+    apply(&mut r, &mut state, gatus, t0 + time::Duration::minutes(5));
+    assert_eq!(r.results[0].status, Status::Up);
+    assert!(!change_message(&r));
+    assert!(r.healthy());
+    assert_eq!(
+        r.results[0].reason().unwrap(),
+        "HTTP 503 Service Unavailable (expected 200-399); not counted as down yet: 1 of 3 failed runs (failure-threshold)"
+    );
+    // One good run after a single failure: nothing to announce.
+    let mut r = report(
+        vec![result("https://a.example/", Status::Up)],
+        t0 + time::Duration::minutes(10),
+    );
+    apply(&mut r, &mut state, gatus, t0 + time::Duration::minutes(10));
+    assert!(!change_message(&r));
+}
+
+#[test]
+fn per_url_changes_count_while_another_stays_down() {
+    let mut state = State::default();
+    let t0 = datetime!(2026-11-25 03:00 UTC);
+    let mut r = report(
+        vec![
+            result("https://a.example/", Status::Down),
+            result("https://b.example/", Status::Up),
+        ],
+        t0,
+    );
+    apply(&mut r, &mut state, ONE, t0);
+    let t1 = t0 + time::Duration::minutes(5);
+    let mut r = report(
+        vec![
+            result("https://a.example/", Status::Down),
+            result("https://b.example/", Status::Down),
+        ],
+        t1,
+    );
+    apply(&mut r, &mut state, ONE, t1);
+    assert_eq!(r.previous, Some(Status::Down));
+    assert!(!r.results[0].changed());
+    assert!(r.results[1].changed());
+    assert!(
+        change_message(&r),
+        "b going down while a stays down is a change"
+    );
+}
+
+#[test]
+fn reminders_while_still_down() {
+    let mut state = State::default();
+    let t0 = datetime!(2026-11-25 03:00 UTC);
+    let mut r = report(vec![result("https://a.example/", Status::Down)], t0);
+    apply(&mut r, &mut state, ONE, t0);
+    mark_notified(&r, &mut state, t0);
+    let every = Some(Duration::from_secs(2 * 3600));
+    let at = |m: i64| t0 + time::Duration::minutes(m);
+    let mut r = report(vec![result("https://a.example/", Status::Down)], at(60));
+    apply(&mut r, &mut state, ONE, at(60));
+    assert!(!reminder_due(&r, &state, every, at(60)));
+    assert!(!reminder_due(&r, &state, None, at(60)));
+    let mut r = report(vec![result("https://a.example/", Status::Down)], at(125));
+    apply(&mut r, &mut state, ONE, at(125));
+    assert!(reminder_due(&r, &state, every, at(125)));
+}
+
+#[test]
+fn removed_urls_are_forgotten_and_new_ones_start_unknown() {
+    let mut state = State::default();
+    let t0 = datetime!(2026-11-25 03:00 UTC);
+    let mut r = report(vec![result("https://a.example/", Status::Down)], t0);
+    apply(&mut r, &mut state, ONE, t0);
+    let mut r = report(
+        vec![result("https://b.example/", Status::Up)],
+        t0 + time::Duration::minutes(5),
+    );
+    apply(&mut r, &mut state, ONE, t0 + time::Duration::minutes(5));
+    assert!(state.urls.contains_key("https://b.example/"));
+    assert!(!state.urls.contains_key("https://a.example/"));
+    assert_eq!(r.results[0].memory.as_ref().unwrap().previous, None);
+    assert!(!r.results[0].changed(), "unknown → up is quiet");
+}
+
+#[test]
+fn a_cancelled_url_keeps_its_state() {
+    let mut state = State::default();
+    let t0 = datetime!(2026-11-25 03:00 UTC);
+    let mut r = report(vec![result("https://a.example/", Status::Down)], t0);
+    apply(&mut r, &mut state, ONE, t0);
+    let kept = state.urls["https://a.example/"].clone();
+    let mut r = report(
+        vec![result("https://a.example/", Status::Unknown)],
+        t0 + time::Duration::minutes(5),
+    );
+    apply(&mut r, &mut state, ONE, t0 + time::Duration::minutes(5));
+    assert_eq!(state.urls["https://a.example/"], kept);
+    assert_eq!(r.results[0].status, Status::Unknown);
+}
