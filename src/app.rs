@@ -111,7 +111,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         warn(
             &env,
             &format!(
-                "{} set, but this version of upcheck has no restart hook or heartbeat yet: nothing was called",
+                "{} set, but this version of upcheck has no restart hook yet: nothing was called",
                 config.unavailable.join(", ")
             ),
         );
@@ -175,6 +175,13 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
                     path.display()
                 ),
             );
+        }
+    }
+    if let (Some(url), None) = (&config.heartbeat_url, report.cancelled) {
+        match crate::heartbeat::beat(url, &signals.cancel).await {
+            Ok(_) if env.actions => say("Heartbeat: sent"),
+            Ok(_) => eprintln!("upcheck: heartbeat sent"),
+            Err(e) => warn(&env, &e.to_string()),
         }
     }
     exit = exit.max(write_files(&env, &config, &report, &slack));
@@ -295,10 +302,11 @@ fn write_files(
             expected: config.checks.expected.to_string(),
         };
         let slack_line = slack.describe();
-        let notes: Vec<&str> = match crate::slack::destination(&config.slack) {
-            Some(_) => vec![slack_line.as_str()],
-            None => vec![],
-        };
+        let missed = report.missed_note();
+        let mut notes: Vec<&str> = missed.iter().map(String::as_str).collect();
+        if crate::slack::destination(&config.slack).is_some() {
+            notes.push(slack_line.as_str());
+        }
         let markdown = summary::render(report, &settings, &notes);
         if let Err(e) = summary::write(path, &markdown) {
             let why = format!(

@@ -46,5 +46,8 @@ pub fn render(report: &RunReport) -> String {
         out.push_str(&log_safe(&line));
         out.push('\n');
     }
+    if let Some(note) = report.missed_note() {
+        out.push_str(&format!("  note: {note}\n"));
+    }
     out
 }

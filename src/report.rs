@@ -364,9 +364,22 @@ pub struct RunReport {
     pub duration: Duration,
     /// Set when a signal stopped the run before every check finished.
     pub cancelled: Option<Signal>,
+    /// A stretch with no run although runs usually come more often: the last run before it, and
+    /// this one. Silence there means the monitor did not run, not that all was well.
+    pub missed: Option<(OffsetDateTime, OffsetDateTime)>,
 }
 
 impl RunReport {
+    /// "no check ran between 03:05 and 08:55 UTC", when runs were missed.
+    pub fn missed_note(&self) -> Option<String> {
+        let (last, now) = self.missed?;
+        Some(format!(
+            "no check ran between {} and {}: scheduled runs were late, dropped or disabled",
+            crate::text::clock(last, now),
+            crate::text::clock(now, now)
+        ))
+    }
+
     /// The worst status of all URLs (`up` for an empty report).
     pub fn status(&self) -> Status {
         self.results

@@ -40,6 +40,7 @@ pub async fn run(
     RunReport {
         results,
         previous: None,
+        missed: None,
         started_at,
         duration: clock.elapsed(),
         cancelled: if cancel.is_cancelled() {

@@ -412,9 +412,6 @@ impl Config {
         if heal.url.is_some() {
             unavailable.push("heal-url");
         }
-        if heartbeat_url.is_some() {
-            unavailable.push("heartbeat-url");
-        }
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
         secrets.dedup();

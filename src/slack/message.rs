@@ -188,6 +188,9 @@ pub fn render(
             None => escape(&label),
         });
     }
+    if let Some(note) = report.missed_note() {
+        context.push(format!(":warning: {}", escape(&note)));
+    }
     context.push(format!(
         "checked {} UTC in {}",
         crate::text::rfc3339(report.started_at)

@@ -58,6 +58,7 @@ pub fn apply(
         });
         state.urls.insert(key, step.state);
     }
+    report.missed = missed_runs(&state.runs, now);
     let keys: Vec<String> = report
         .results
         .iter()
@@ -66,6 +67,23 @@ pub fn apply(
     state.retain_urls(keys.iter().map(String::as_str));
     state.record_run(now);
     report.previous = previous_overall;
+}
+
+/// A gap since the last run far longer than the usual interval (the median gap of the kept
+/// runs, at least three of them): three times as long, and at least 15 minutes.
+pub fn missed_runs(
+    runs: &[file::Run],
+    now: OffsetDateTime,
+) -> Option<(OffsetDateTime, OffsetDateTime)> {
+    if runs.len() < 3 {
+        return None;
+    }
+    let mut gaps: Vec<time::Duration> = runs.windows(2).map(|w| w[1].at - w[0].at).collect();
+    gaps.sort();
+    let usual = gaps[gaps.len() / 2];
+    let last = runs.last()?.at;
+    let silence = now - last;
+    (silence > usual * 3 && silence >= time::Duration::minutes(15)).then_some((last, now))
 }
 
 /// Whether a reminder is due: some URL is still down (no change this run) and nothing was sent

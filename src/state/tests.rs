@@ -33,6 +33,7 @@ fn report(results: Vec<UrlResult>, at: OffsetDateTime) -> RunReport {
     RunReport {
         results,
         previous: None,
+        missed: None,
         started_at: at,
         duration: Duration::from_millis(30),
         cancelled: None,
@@ -191,4 +192,36 @@ fn a_cancelled_url_keeps_its_state() {
     apply(&mut r, &mut state, ONE, t0 + time::Duration::minutes(5));
     assert_eq!(state.urls["https://a.example/"], kept);
     assert_eq!(r.results[0].status, Status::Unknown);
+}
+
+#[test]
+fn a_long_silence_between_runs_is_noticed() {
+    let mut state = State::default();
+    let mut t = datetime!(2026-11-25 02:45 UTC);
+    for _ in 0..5 {
+        let mut r = report(vec![result("https://a.example/", Status::Up)], t);
+        apply(&mut r, &mut state, ONE, t);
+        assert_eq!(r.missed, None, "regular runs at {t}");
+        t += time::Duration::minutes(5);
+    }
+    // The last run was at 03:05; the next comes at 08:55.
+    let late = datetime!(2026-11-25 08:55 UTC);
+    let mut r = report(vec![result("https://a.example/", Status::Up)], late);
+    apply(&mut r, &mut state, ONE, late);
+    assert_eq!(r.missed, Some((datetime!(2026-11-25 03:05 UTC), late)));
+    assert_eq!(
+        r.missed_note().unwrap(),
+        "no check ran between 03:05 UTC and 08:55 UTC: scheduled runs were late, dropped or disabled"
+    );
+    // A run a little late is not a silence.
+    let mut state = State::default();
+    for m in [0, 5, 10, 15] {
+        let at = datetime!(2026-11-25 03:00 UTC) + time::Duration::minutes(m);
+        let mut r = report(vec![result("https://a.example/", Status::Up)], at);
+        apply(&mut r, &mut state, ONE, at);
+    }
+    let at = datetime!(2026-11-25 03:27 UTC);
+    let mut r = report(vec![result("https://a.example/", Status::Up)], at);
+    apply(&mut r, &mut state, ONE, at);
+    assert_eq!(r.missed, None);
 }

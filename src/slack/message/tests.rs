@@ -49,6 +49,7 @@ fn report(results: Vec<UrlResult>) -> RunReport {
     RunReport {
         results,
         previous: None,
+        missed: None,
         started_at: datetime!(2026-11-25 03:00:07 UTC),
         duration: Duration::from_millis(2100),
         cancelled: None,
