@@ -161,11 +161,37 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     }
     let mut exit = verdict_exit(&report, config.fail_on_down);
 
-    let (slack, slack_exit) = tell_slack(&env, &config, &report, remind, &signals).await;
+    let ended = memory
+        .as_ref()
+        .map(|(_, saved)| state::ended_incidents(&report, saved))
+        .unwrap_or_default();
+    let (slack, slack_exit) =
+        tell_slack(&env, &config, &report, remind, ended.first(), &signals).await;
     exit = exit.max(slack_exit);
     if let Some((path, mut saved)) = memory {
-        if slack.notified() {
-            state::mark_notified(&report, &mut saved, now);
+        if let Some(delivered) = &slack.delivered {
+            let posted = match (&delivered.channel, &delivered.ts) {
+                (Some(channel), Some(ts)) => Some(state::Incident {
+                    channel: channel.clone(),
+                    ts: ts.clone(),
+                }),
+                _ => None,
+            };
+            state::mark_notified(&report, &mut saved, now, posted.as_ref());
+        }
+        if !ended.is_empty() && !signals.cancel.is_cancelled() {
+            if let Ok(http) = crate::slack::client() {
+                let errors =
+                    crate::slack::resolve(&config.slack, &ended, &report, &http, &signals.cancel)
+                        .await;
+                for e in errors {
+                    warn(
+                        &env,
+                        &format!("the outage message could not be marked resolved: {e}"),
+                    );
+                }
+            }
+            state::close_incidents(&report, &mut saved);
         }
         if let Err(e) = state::file::save(&path, &saved) {
             warn(
@@ -219,13 +245,23 @@ async fn tell_slack(
     config: &Config,
     report: &RunReport,
     remind: bool,
+    thread: Option<&state::Incident>,
     signals: &Signals,
 ) -> (crate::slack::Outcome, Exit) {
     use crate::slack::{Outcome, SlackError};
     let slack = match crate::slack::client() {
         Ok(http) => {
             let ctx = RunContext::from_env();
-            crate::slack::notify(&config.slack, report, remind, &ctx, &http, &signals.cancel).await
+            crate::slack::notify(
+                &config.slack,
+                report,
+                remind,
+                thread,
+                &ctx,
+                &http,
+                &signals.cancel,
+            )
+            .await
         }
         Err(e) => Outcome {
             error: Some(SlackError::GaveUp {

@@ -1435,3 +1435,99 @@ fn cancelled_while_slack_hangs_stops_at_once() {
         "a non-zero exit comes after an ::error that says why: {errors:?}\n{r}"
     );
 }
+
+/// With a bot token and state, the recovery answers the outage in its thread (also shown in the
+/// channel), and the outage message is updated to say it is resolved.
+#[test]
+fn a_recovery_replies_in_the_thread_and_resolves_the_outage_message() {
+    let slack = TestServer::start(vec![
+        (
+            "/api/chat.postMessage",
+            Behaviour::Sequence(vec![
+                Behaviour::json(200, &json!({"ok": true, "channel": "C1", "ts": "100.1"})),
+                Behaviour::json(200, &json!({"ok": true, "channel": "C1", "ts": "200.2"})),
+            ]),
+        ),
+        (
+            "/api/chat.update",
+            Behaviour::json(200, &json!({"ok": true, "channel": "C1", "ts": "100.1"})),
+        ),
+    ]);
+    let site = TestServer::start(vec![(
+        "/health",
+        Behaviour::Sequence(vec![Behaviour::Status(503), Behaviour::text(200, "ok")]),
+    )]);
+    let cache = TempDir::new("thread-cache");
+    let run = |n: u32| {
+        Sim::new()
+            .cache_dir(cache.path())
+            .arg(&format!("--run-id={n}"))
+            .with("url", &site.url("/health"))
+            .with("max-attempts", "1")
+            .with("notify", "change")
+            .with("slack-token", "xoxb-test-token-for-threads")
+            .with("slack-channel", "#ops")
+            .with("slack-api-url", &slack.url("/api/"))
+            .run()
+    };
+    let first = run(1);
+    assert_eq!(first.exit_code(), 1, "{first}");
+    assert_eq!(first.output("notified").as_deref(), Some("true"), "{first}");
+    let second = run(2);
+    assert_eq!(second.exit_code(), 0, "{second}");
+    assert_eq!(
+        second.output("previous-status").as_deref(),
+        Some("down"),
+        "{second}"
+    );
+    assert_eq!(
+        second.output("notified").as_deref(),
+        Some("true"),
+        "{second}"
+    );
+
+    let posts = slack.requests_to("/api/chat.postMessage");
+    assert_eq!(posts.len(), 2);
+    let outage: Value = serde_json::from_slice(&posts[0].body).unwrap();
+    assert_eq!(outage["channel"], "#ops");
+    assert!(outage.get("thread_ts").is_none(), "{outage}");
+    let recovery: Value = serde_json::from_slice(&posts[1].body).unwrap();
+    assert_eq!(recovery["channel"], "C1", "{recovery}");
+    assert_eq!(recovery["thread_ts"], "100.1", "{recovery}");
+    assert_eq!(recovery["reply_broadcast"], true, "{recovery}");
+    assert!(
+        recovery["text"]
+            .as_str()
+            .unwrap()
+            .contains("is back up after"),
+        "{recovery}"
+    );
+    for post in &posts {
+        validate(&post.body, true);
+    }
+
+    let updates = slack.requests_to("/api/chat.update");
+    assert_eq!(updates.len(), 1, "one update for the one outage message");
+    let mut update: Value = serde_json::from_slice(&updates[0].body).unwrap();
+    assert_eq!(update["channel"], "C1", "{update}");
+    assert_eq!(update["ts"], "100.1", "{update}");
+    assert!(
+        update["text"]
+            .as_str()
+            .unwrap()
+            .starts_with(":white_check_mark: Resolved: "),
+        "{update}"
+    );
+    assert_eq!(
+        updates[0].header("authorization"),
+        Some("Bearer xoxb-test-token-for-threads")
+    );
+    // chat.update's own `ts` aside, the body is a valid message.
+    update.as_object_mut().unwrap().remove("ts");
+    validate(update.to_string().as_bytes(), true);
+
+    // The incident is closed: a third, healthy run updates nothing more.
+    let third = run(3);
+    assert_eq!(third.exit_code(), 0, "{third}");
+    assert_eq!(slack.requests_to("/api/chat.update").len(), 1);
+}

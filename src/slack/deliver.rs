@@ -25,6 +25,8 @@ pub enum Destination {
         base: Url,
         token: String,
         channel: String,
+        /// `chat.postMessage`, or `chat.update` to change a message already sent.
+        method: &'static str,
     },
 }
 
@@ -32,6 +34,10 @@ impl Destination {
     fn describe(&self) -> &'static str {
         match self {
             Destination::Webhook(_) => "the Slack webhook",
+            Destination::Api {
+                method: "chat.update",
+                ..
+            } => "Slack's chat.update",
             Destination::Api { .. } => "Slack's chat.postMessage",
         }
     }
@@ -296,12 +302,11 @@ async fn send_once(client: &Client, to: &Destination, payload: &Value, timeout: 
             base,
             token,
             channel,
+            method,
         } => {
             let mut body = payload.clone();
             body["channel"] = Value::String(channel.clone());
-            let url = base
-                .join("chat.postMessage")
-                .unwrap_or_else(|_| base.clone());
+            let url = base.join(method).unwrap_or_else(|_| base.clone());
             client.post(url).bearer_auth(token).json(&body)
         }
     };

@@ -237,5 +237,47 @@ pub fn render(
     })
 }
 
+/// What an outage message becomes once its URLs are back: a green "resolved" note.
+pub fn render_resolved(report: &RunReport) -> Value {
+    let lines: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| r.recovered())
+        .map(|r| {
+            let note = r
+                .outage_note(report.started_at)
+                .unwrap_or_else(|| "back up".into());
+            format!(
+                ":white_check_mark: {} — {}",
+                link(r.url.as_str(), &clip(r.url.as_str(), 80)),
+                escape(&note)
+            )
+        })
+        .collect();
+    let summary = lines.join("\n");
+    let text = match report.results.iter().find(|r| r.recovered()) {
+        Some(r) => format!(
+            ":white_check_mark: Resolved: {} is {}",
+            escape(&clip(r.url.as_str(), 200)),
+            escape(
+                &r.outage_note(report.started_at)
+                    .unwrap_or_else(|| "back up".into())
+            )
+        ),
+        None => ":white_check_mark: Resolved".into(),
+    };
+    json!({
+        "text": text,
+        "attachments": [{
+            "color": color(Status::Up),
+            "fallback": "upcheck: resolved",
+            "blocks": [
+                {"type": "header", "text": {"type": "plain_text", "text": "✅ Resolved", "emoji": true}},
+                {"type": "section", "text": {"type": "mrkdwn", "text": clip(&summary, SECTION_CHARS)}}
+            ]
+        }]
+    })
+}
+
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,7 @@ use crate::config::{NotifyPolicy, SlackSettings};
 use crate::github::api::Api;
 use crate::github::context::RunContext;
 use crate::report::RunReport;
+use crate::state::Incident;
 pub use deliver::{Delivered, Destination, SlackError};
 
 /// What the Slack phase came to.
@@ -67,6 +68,7 @@ pub fn destination(s: &SlackSettings) -> Option<Destination> {
         base: s.api_url.clone(),
         token: s.token.clone()?,
         channel: s.channel.clone()?,
+        method: "chat.postMessage",
     })
 }
 
@@ -81,11 +83,13 @@ fn policy_word(p: NotifyPolicy) -> &'static str {
 }
 
 /// Decide, build and send the message for `report`. `remind`: a reminder is due for a URL that
-/// is still down.
+/// is still down. `thread`: the outage message this run's recovery answers (bot token only).
+#[allow(clippy::too_many_arguments)]
 pub async fn notify(
     settings: &SlackSettings,
     report: &RunReport,
     remind: bool,
+    thread: Option<&Incident>,
     ctx: &RunContext,
     client: &Client,
     cancel: &CancellationToken,
@@ -125,7 +129,21 @@ pub async fn notify(
         () = cancel.cancelled() => return Outcome { error: Some(SlackError::Cancelled), ..Outcome::default() },
     };
     let (fields, warnings) = gathered;
-    let payload = message::render(report, ctx, &fields, mention);
+    let mut payload = message::render(report, ctx, &fields, mention);
+    // A recovery answers its outage in the thread, and shows in the channel too.
+    let to = match (to, thread) {
+        (Destination::Api { base, token, .. }, Some(incident)) => {
+            payload["thread_ts"] = incident.ts.clone().into();
+            payload["reply_broadcast"] = true.into();
+            Destination::Api {
+                base,
+                token,
+                channel: incident.channel.clone(),
+                method: "chat.postMessage",
+            }
+        }
+        (to, _) => to,
+    };
     // The API calls for the fields count against the phase's budget too.
     let budget = deliver::BUDGET.saturating_sub(started.elapsed());
     match deliver::deliver_within(client, &to, &payload, cancel, budget).await {
@@ -150,4 +168,33 @@ pub fn client() -> Result<Client, reqwest::Error> {
         .connect_timeout(deliver::REQUEST_TIMEOUT)
         .user_agent(concat!("upcheck/", env!("CARGO_PKG_VERSION")))
         .build()
+}
+
+/// Mark the outage messages this run ends as resolved (`chat.update`, bot token only).
+pub async fn resolve(
+    settings: &SlackSettings,
+    incidents: &[Incident],
+    report: &RunReport,
+    client: &Client,
+    cancel: &CancellationToken,
+) -> Vec<SlackError> {
+    let (Some(token), false) = (&settings.token, settings.webhook.is_some()) else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    for incident in incidents {
+        let mut payload = message::render_resolved(report);
+        payload["ts"] = incident.ts.clone().into();
+        let to = Destination::Api {
+            base: settings.api_url.clone(),
+            token: token.clone(),
+            channel: incident.channel.clone(),
+            method: "chat.update",
+        };
+        let budget = deliver::REQUEST_TIMEOUT;
+        if let Err(e) = deliver::deliver_within(client, &to, &payload, cancel, budget).await {
+            errors.push(e);
+        }
+    }
+    errors
 }

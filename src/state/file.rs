@@ -161,6 +161,7 @@ mod tests {
                 successes: 0,
                 last_notified: Some(datetime!(2026-11-25 03:00 UTC)),
                 last_error: Some("HTTP 503".into()),
+                incident: None,
             },
         );
         s

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::report::{Held, Memory, RunReport, Status};
 pub use file::State;
-pub use transition::{advance, Thresholds, UrlState};
+pub use transition::{advance, Incident, Thresholds, UrlState};
 
 /// Counted statuses (thresholds), what changed, and outage times, written into `report`; the
 /// state is updated to be saved. URLs no longer checked are forgotten.
@@ -106,13 +106,50 @@ pub fn reminder_due(
     })
 }
 
-/// Remember that a message went out about every URL that is down or changed.
-pub fn mark_notified(report: &RunReport, state: &mut State, now: OffsetDateTime) {
+/// Remember that a message went out about every URL that is down or changed; `posted` (the
+/// message's channel and ts, bot token only) becomes the open incident of each URL that just
+/// went down.
+pub fn mark_notified(
+    report: &RunReport,
+    state: &mut State,
+    now: OffsetDateTime,
+    posted: Option<&Incident>,
+) {
     for r in &report.results {
         if r.status == Status::Down || r.changed() {
             if let Some(s) = state.urls.get_mut(r.url.as_str()) {
                 s.last_notified = Some(now);
+                if r.status == Status::Down && r.changed() {
+                    s.incident = posted.cloned();
+                }
             }
+        }
+    }
+}
+
+/// The open incidents that this run ends: the outage messages of the URLs that recovered, each
+/// once, in input order.
+pub fn ended_incidents(report: &RunReport, state: &State) -> Vec<Incident> {
+    let mut out: Vec<Incident> = Vec::new();
+    for r in report.results.iter().filter(|r| r.recovered()) {
+        if let Some(incident) = state
+            .urls
+            .get(r.url.as_str())
+            .and_then(|s| s.incident.clone())
+        {
+            if !out.contains(&incident) {
+                out.push(incident);
+            }
+        }
+    }
+    out
+}
+
+/// Forget the incidents of the URLs that recovered (their messages were resolved).
+pub fn close_incidents(report: &RunReport, state: &mut State) {
+    for r in report.results.iter().filter(|r| r.recovered()) {
+        if let Some(s) = state.urls.get_mut(r.url.as_str()) {
+            s.incident = None;
         }
     }
 }

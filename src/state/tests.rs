@@ -149,7 +149,7 @@ fn reminders_while_still_down() {
     let t0 = datetime!(2026-11-25 03:00 UTC);
     let mut r = report(vec![result("https://a.example/", Status::Down)], t0);
     apply(&mut r, &mut state, ONE, t0);
-    mark_notified(&r, &mut state, t0);
+    mark_notified(&r, &mut state, t0, None);
     let every = Some(Duration::from_secs(2 * 3600));
     let at = |m: i64| t0 + time::Duration::minutes(m);
     let mut r = report(vec![result("https://a.example/", Status::Down)], at(60));
@@ -224,4 +224,27 @@ fn a_long_silence_between_runs_is_noticed() {
     let mut r = report(vec![result("https://a.example/", Status::Up)], at);
     apply(&mut r, &mut state, ONE, at);
     assert_eq!(r.missed, None);
+}
+
+#[test]
+fn an_outage_message_is_remembered_until_the_recovery() {
+    let mut state = State::default();
+    let t0 = datetime!(2026-11-25 03:00 UTC);
+    let posted = Incident {
+        channel: "C1".into(),
+        ts: "1700000000.000100".into(),
+    };
+    let mut r = report(vec![result("https://a.example/", Status::Down)], t0);
+    apply(&mut r, &mut state, ONE, t0);
+    mark_notified(&r, &mut state, t0, Some(&posted));
+    let t1 = t0 + time::Duration::minutes(5);
+    let mut r = report(vec![result("https://a.example/", Status::Down)], t1);
+    apply(&mut r, &mut state, ONE, t1);
+    assert!(ended_incidents(&r, &state).is_empty());
+    let t2 = t0 + time::Duration::minutes(10);
+    let mut r = report(vec![result("https://a.example/", Status::Up)], t2);
+    apply(&mut r, &mut state, ONE, t2);
+    assert_eq!(ended_incidents(&r, &state), [posted]);
+    close_incidents(&r, &mut state);
+    assert_eq!(state.urls["https://a.example/"].incident, None);
 }

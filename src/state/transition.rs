@@ -24,6 +24,17 @@ pub struct UrlState {
     /// The last reason it failed.
     #[serde(default)]
     pub last_error: Option<String>,
+    /// The Slack message that announced the open outage (bot token only), for the thread reply
+    /// and the update when it ends.
+    #[serde(default)]
+    pub incident: Option<Incident>,
+}
+
+/// A message in a Slack channel.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Incident {
+    pub channel: String,
+    pub ts: String,
 }
 
 /// Consecutive runs needed before a status counts.
@@ -64,6 +75,7 @@ pub fn advance(
         successes: 0,
         last_notified: None,
         last_error: None,
+        incident: None,
     });
     let counted = match observed {
         // A run cut short tells nothing new.
