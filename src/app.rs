@@ -178,6 +178,8 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
                 _ => None,
             };
             state::mark_notified(&report, &mut saved, now, posted.as_ref());
+        } else if slack.error.is_some() && slack.skipped.is_none() {
+            state::mark_unannounced(&report, &mut saved);
         }
         if !ended.is_empty() && !signals.cancel.is_cancelled() {
             if let Ok(http) = crate::slack::client() {

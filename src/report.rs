@@ -203,6 +203,8 @@ impl fmt::Display for Degradation {
 #[derive(Debug, Clone)]
 pub struct UrlResult {
     pub url: RedactedUrl,
+    /// The URL's identity in the state between runs (see `config::url_key`).
+    pub key: String,
     pub status: Status,
     /// Status of the last attempt's final response, if one came.
     pub http_status: Option<u16>,
@@ -506,6 +508,9 @@ impl RunReport {
 /// Whether `now` differs from `previous`; an unknown previous status counts as a change only to
 /// `degraded` or `down`, so a first healthy run is quiet.
 pub fn is_change(now: Status, previous: Option<Status>) -> bool {
+    if now == Status::Unknown {
+        return false; // a run cut short found nothing new
+    }
     match previous {
         None | Some(Status::Unknown) => matches!(now, Status::Degraded | Status::Down),
         Some(before) => before != now,

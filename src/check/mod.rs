@@ -60,6 +60,7 @@ pub async fn check_url(
 ) -> UrlResult {
     let mut result = UrlResult {
         url: target.shown.clone(),
+        key: target.key.clone(),
         status: Status::Unknown,
         http_status: None,
         attempts: 0,

@@ -15,7 +15,7 @@ use reqwest::Method;
 use url::Url;
 
 pub use raw::{RawInputs, INPUT_NAMES};
-pub use urls::{parse_url_list, redact_raw, RedactedUrl, Target};
+pub use urls::{parse_url_list, redact_raw, url_key, RedactedUrl, Target};
 pub use values::{format_duration, parse_bool, parse_count, parse_duration, StatusSet};
 
 /// One invalid input: which, what is wrong with the value, and what is accepted.

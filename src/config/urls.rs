@@ -53,6 +53,21 @@ impl Serialize for RedactedUrl {
 pub struct Target {
     pub url: Url,
     pub shown: RedactedUrl,
+    /// A stable identity for the state between runs: a hash of the full URL (two URLs that
+    /// differ only in a redacted part stay apart), with the occurrence number for repeats.
+    pub key: String,
+}
+
+/// The state key of a URL: 32 hex digits of its SHA-256, and `-N` for its N-th repeat.
+pub fn url_key(url: &Url, repeat: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(url.as_str().as_bytes());
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    if repeat == 0 {
+        hex
+    } else {
+        format!("{hex}-{repeat}")
+    }
 }
 
 impl Target {
@@ -105,7 +120,7 @@ pub fn redact_raw(text: &str) -> String {
 
 /// Split on newlines and `|`, trim, drop empty pieces, and check each URL.
 pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
-    let mut targets = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
     for piece in value.split(['\n', '|']).map(str::trim) {
         if piece.is_empty() {
             continue;
@@ -126,7 +141,9 @@ pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
             return Err(format!("{:?} has no host", RedactedUrl::new(&url).as_str()));
         }
         let shown = RedactedUrl::new(&url);
-        targets.push(Target { url, shown });
+        let repeat = targets.iter().filter(|t| t.url == url).count();
+        let key = url_key(&url, repeat);
+        targets.push(Target { url, shown, key });
     }
     if targets.is_empty() {
         return Err("no URL given".into());
@@ -157,6 +174,15 @@ mod tests {
     }
 
     #[test]
+    fn keys_tell_apart_what_redaction_hides() {
+        let list = parse_url_list("https://h/?r=eu\nhttps://h/?r=us\nhttps://h/?r=eu").unwrap();
+        assert_eq!(list[0].shown, list[1].shown);
+        assert_ne!(list[0].key, list[1].key);
+        assert_eq!(list[2].key, format!("{}-1", list[0].key));
+        assert_eq!(list[0].key.len(), 32);
+    }
+
+    #[test]
     fn unparsable_urls_are_redacted_too() {
         assert_eq!(
             redact_raw("http://bob:pw@exa mple.com/x?t=1"),
@@ -176,6 +202,7 @@ mod tests {
         );
         let t = Target {
             shown: RedactedUrl::new(&url),
+            key: url_key(&url, 0),
             url,
         };
         let secrets = t.secrets();
@@ -189,6 +216,7 @@ mod tests {
         let url = Url::parse("https://h/?k=a%20b%2Fc").unwrap();
         let t = Target {
             shown: RedactedUrl::new(&url),
+            key: url_key(&url, 0),
             url,
         };
         assert!(t.secrets().contains(&"a b/c".to_string()));

@@ -16,6 +16,7 @@ fn url(s: &str) -> RedactedUrl {
 fn result(u: &str, status: Status) -> UrlResult {
     UrlResult {
         url: url(u),
+        key: u.to_string(),
         status,
         http_status: Some(200),
         attempts: 1,

@@ -212,7 +212,12 @@ pub fn render(
     if let Some(repo) = &ctx.repository {
         text.push_str(&format!(" in {}", escape(repo)));
     }
-    if let Some(first) = report.down().next() {
+    // Name first a URL that just went down: that is the news.
+    let first_down = report
+        .down()
+        .find(|r| r.changed())
+        .or_else(|| report.down().next());
+    if let Some(first) = first_down {
         text.push_str(&format!(" — {}", escape(&clip(first.url.as_str(), 200))));
         let rest = report.count(Status::Down) - 1;
         if rest > 0 {

@@ -155,6 +155,7 @@ mod tests {
         s.urls.insert(
             "https://api.example.com/health?token=***".into(),
             UrlState {
+                url: "https://api.example.com/health?token=***".into(),
                 status: Status::Down,
                 since: datetime!(2026-11-25 03:00 UTC),
                 failures: 2,
@@ -162,6 +163,7 @@ mod tests {
                 last_notified: Some(datetime!(2026-11-25 03:00 UTC)),
                 last_error: Some("HTTP 503".into()),
                 incident: None,
+                unannounced: false,
             },
         );
         s

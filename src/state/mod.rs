@@ -22,7 +22,7 @@ pub fn apply(
 ) {
     let mut previous_overall: Option<Status> = None;
     for r in &mut report.results {
-        let key = r.url.as_str().to_string();
+        let key = r.key.clone();
         let before = state.urls.get(&key).cloned();
         if let Some(b) = &before {
             previous_overall = Some(previous_overall.map_or(b.status, |p| p.max(b.status)));
@@ -56,14 +56,15 @@ pub fn apply(
             downtime: outage_start.map(|start| positive(now - start)),
             held,
         });
-        state.urls.insert(key, step.state);
+        // A URL seen for the first time in a run cut short has nothing to remember yet.
+        if before.is_some() || observed != Status::Unknown {
+            let mut kept = step.state;
+            kept.url = r.url.as_str().to_string();
+            state.urls.insert(key, kept);
+        }
     }
     report.missed = missed_runs(&state.runs, now);
-    let keys: Vec<String> = report
-        .results
-        .iter()
-        .map(|r| r.url.as_str().to_string())
-        .collect();
+    let keys: Vec<String> = report.results.iter().map(|r| r.key.clone()).collect();
     state.retain_urls(keys.iter().map(String::as_str));
     state.record_run(now);
     report.previous = previous_overall;
@@ -86,24 +87,31 @@ pub fn missed_runs(
     (silence > usual * 3 && silence >= time::Duration::minutes(15)).then_some((last, now))
 }
 
-/// Whether a reminder is due: some URL is still down (no change this run) and nothing was sent
-/// about it for `every`.
+/// Whether a message is due again: a change that did not reach Slack last time, or a URL that is
+/// still down (no change this run) with nothing sent about it for `every`.
 pub fn reminder_due(
     report: &RunReport,
     state: &State,
     every: Option<Duration>,
     now: OffsetDateTime,
 ) -> bool {
-    let Some(every) = every else { return false };
-    report.results.iter().any(|r| {
-        r.status == Status::Down
-            && !r.changed()
-            && state
-                .urls
-                .get(r.url.as_str())
-                .and_then(|s| s.last_notified)
-                .is_none_or(|last| positive(now - last) >= every)
-    })
+    let unannounced = report
+        .results
+        .iter()
+        .any(|r| state.urls.get(&r.key).is_some_and(|s| s.unannounced));
+    let Some(every) = every else {
+        return unannounced;
+    };
+    unannounced
+        || report.results.iter().any(|r| {
+            r.status == Status::Down
+                && !r.changed()
+                && state
+                    .urls
+                    .get(&r.key)
+                    .and_then(|s| s.last_notified)
+                    .is_none_or(|last| positive(now - last) >= every)
+        })
 }
 
 /// Remember that a message went out about every URL that is down or changed; `posted` (the
@@ -116,8 +124,11 @@ pub fn mark_notified(
     posted: Option<&Incident>,
 ) {
     for r in &report.results {
+        if let Some(s) = state.urls.get_mut(&r.key) {
+            s.unannounced = false;
+        }
         if r.status == Status::Down || r.changed() {
-            if let Some(s) = state.urls.get_mut(r.url.as_str()) {
+            if let Some(s) = state.urls.get_mut(&r.key) {
                 s.last_notified = Some(now);
                 if r.status == Status::Down && r.changed() {
                     s.incident = posted.cloned();
@@ -127,16 +138,21 @@ pub fn mark_notified(
     }
 }
 
+/// A message was due but did not arrive: the changes in it are told again next run.
+pub fn mark_unannounced(report: &RunReport, state: &mut State) {
+    for r in report.results.iter().filter(|r| r.changed()) {
+        if let Some(s) = state.urls.get_mut(&r.key) {
+            s.unannounced = true;
+        }
+    }
+}
+
 /// The open incidents that this run ends: the outage messages of the URLs that recovered, each
 /// once, in input order.
 pub fn ended_incidents(report: &RunReport, state: &State) -> Vec<Incident> {
     let mut out: Vec<Incident> = Vec::new();
     for r in report.results.iter().filter(|r| r.recovered()) {
-        if let Some(incident) = state
-            .urls
-            .get(r.url.as_str())
-            .and_then(|s| s.incident.clone())
-        {
+        if let Some(incident) = state.urls.get(&r.key).and_then(|s| s.incident.clone()) {
             if !out.contains(&incident) {
                 out.push(incident);
             }
@@ -148,7 +164,7 @@ pub fn ended_incidents(report: &RunReport, state: &State) -> Vec<Incident> {
 /// Forget the incidents of the URLs that recovered (their messages were resolved).
 pub fn close_incidents(report: &RunReport, state: &mut State) {
     for r in report.results.iter().filter(|r| r.recovered()) {
-        if let Some(s) = state.urls.get_mut(r.url.as_str()) {
+        if let Some(s) = state.urls.get_mut(&r.key) {
             s.incident = None;
         }
     }

@@ -12,6 +12,7 @@ use crate::report::{Failure, UrlResult};
 fn result(url: &str, status: Status) -> UrlResult {
     UrlResult {
         url: RedactedUrl::new(&url::Url::parse(url).unwrap()),
+        key: url.to_string(),
         status,
         http_status: Some(if status == Status::Down { 503 } else { 200 }),
         attempts: 1,
@@ -247,4 +248,26 @@ fn an_outage_message_is_remembered_until_the_recovery() {
     assert_eq!(ended_incidents(&r, &state), [posted]);
     close_incidents(&r, &mut state);
     assert_eq!(state.urls["https://a.example/"].incident, None);
+}
+
+#[test]
+fn a_change_that_did_not_reach_slack_is_told_next_run() {
+    let mut state = State::default();
+    let t0 = datetime!(2026-11-25 03:00 UTC);
+    let mut r = report(vec![result("https://a.example/", Status::Down)], t0);
+    apply(&mut r, &mut state, ONE, t0);
+    mark_unannounced(&r, &mut state);
+    let t1 = t0 + time::Duration::minutes(5);
+    let mut r = report(vec![result("https://a.example/", Status::Down)], t1);
+    apply(&mut r, &mut state, ONE, t1);
+    assert!(!r.results[0].changed());
+    assert!(
+        reminder_due(&r, &state, None, t1),
+        "the lost alert is due again"
+    );
+    mark_notified(&r, &mut state, t1, None);
+    let t2 = t0 + time::Duration::minutes(10);
+    let mut r = report(vec![result("https://a.example/", Status::Down)], t2);
+    apply(&mut r, &mut state, ONE, t2);
+    assert!(!reminder_due(&r, &state, None, t2));
 }

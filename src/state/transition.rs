@@ -9,6 +9,9 @@ use crate::report::Status;
 /// What is remembered about one URL between runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UrlState {
+    /// The URL as shown (redacted), for people reading the file.
+    #[serde(default)]
+    pub url: String,
     /// The status that counts (after thresholds).
     pub status: Status,
     /// When the counted status began.
@@ -28,6 +31,9 @@ pub struct UrlState {
     /// and the update when it ends.
     #[serde(default)]
     pub incident: Option<Incident>,
+    /// A change of this URL was due in Slack but did not arrive: the next run tells it again.
+    #[serde(default)]
+    pub unannounced: bool,
 }
 
 /// A message in a Slack channel.
@@ -69,6 +75,7 @@ pub fn advance(
     let previous = before.map(|s| s.status);
     // A URL seen for the first time counts as up until its failures count.
     let mut state = before.cloned().unwrap_or(UrlState {
+        url: String::new(),
         status: Status::Up,
         since: now,
         failures: 0,
@@ -76,6 +83,7 @@ pub fn advance(
         last_notified: None,
         last_error: None,
         incident: None,
+        unannounced: false,
     });
     let counted = match observed {
         // A run cut short tells nothing new.

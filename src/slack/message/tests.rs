@@ -17,6 +17,7 @@ fn url(s: &str) -> RedactedUrl {
 fn up(u: &str) -> UrlResult {
     UrlResult {
         url: url(u),
+        key: u.to_string(),
         status: Status::Up,
         http_status: Some(200),
         attempts: 1,
