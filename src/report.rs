@@ -281,8 +281,9 @@ impl UrlResult {
         is_change(self.status, self.memory.as_ref().and_then(|m| m.previous))
     }
 
-    /// "back up after 6 h 4 min (down since 03:00 UTC)" for a recovery, "down since 03:00 UTC
-    /// (6 h 4 min)" for an outage; `None` without state or outage.
+    /// "back up after 6 h 4 min (down since 03:00 UTC)" for a recovery, "new: down since 03:00
+    /// UTC" for an outage that begins in this run, "down since 03:00 UTC (6 h 4 min)" for one that
+    /// goes on; `None` without state or outage.
     pub fn outage_note(&self, now: OffsetDateTime) -> Option<String> {
         let memory = self.memory.as_ref()?;
         let (start, lasted) = (memory.down_since?, memory.downtime?);
@@ -290,6 +291,8 @@ impl UrlResult {
         let lasted = crate::text::human_duration(lasted);
         Some(if self.recovered() {
             format!("back up after {lasted} (down since {since})")
+        } else if self.changed() {
+            format!("new: down since {since}")
         } else {
             format!("down since {since} ({lasted})")
         })

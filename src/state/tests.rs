@@ -142,6 +142,14 @@ fn per_url_changes_count_while_another_stays_down() {
         change_message(&r),
         "b going down while a stays down is a change"
     );
+    assert_eq!(
+        r.results[0].outage_note(t1).unwrap(),
+        "down since 03:00 UTC (5 min)"
+    );
+    assert_eq!(
+        r.results[1].outage_note(t1).unwrap(),
+        "new: down since 03:05 UTC"
+    );
 }
 
 #[test]
