@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{format_duration, raw_secrets, Config, InputError, RawInputs};
 use crate::github::context::RunContext;
 use crate::github::{annotations, commands, outputs, summary};
-use crate::report::{RunReport, Signal};
+use crate::report::{RunReport, Signal, Status};
 use crate::state;
 
 /// Check URLs with retries and report like a GitHub Action.
@@ -107,15 +107,6 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             say(&line);
         }
     }
-    if !config.unavailable.is_empty() {
-        warn(
-            &env,
-            &format!(
-                "{} set, but this version of upcheck has no restart hook yet: nothing was called",
-                config.unavailable.join(", ")
-            ),
-        );
-    }
     let client = match crate::check::build_client(&config.request) {
         Ok(c) => c,
         Err(e) => {
@@ -140,6 +131,17 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         success: config.state.success_threshold,
     };
     let now = report.started_at;
+    let saved_state = memory.as_mut().map(|(_, saved)| saved);
+    heal_phase(
+        &env,
+        &config,
+        &mut report,
+        saved_state,
+        thresholds,
+        &client,
+        &signals,
+    )
+    .await;
     let remind = match &mut memory {
         Some((_, saved)) => {
             state::apply(&mut report, saved, thresholds, now);
@@ -217,6 +219,100 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         eprintln!("upcheck: cancelled before every check finished");
     }
     exit
+}
+
+/// The restart hook: when a URL counts as down (thresholds applied) and the cooldown has
+/// passed, call the hook once, then re-check the down URLs; what came back replaces their
+/// results before the state and Slack see them.
+async fn heal_phase(
+    env: &Surroundings,
+    config: &Config,
+    report: &mut RunReport,
+    saved: Option<&mut state::State>,
+    thresholds: state::Thresholds,
+    client: &reqwest::Client,
+    signals: &Signals,
+) {
+    let Some(hook) = &config.heal.url else { return };
+    if report.cancelled.is_some() || signals.cancel.is_cancelled() {
+        return;
+    }
+    // Which URLs count as down: thresholds applied on a copy of the state.
+    let counted: Vec<Status> = match saved.as_deref() {
+        Some(saved) => {
+            let (mut copy, mut trial) = (saved.clone(), report.clone());
+            state::apply(&mut trial, &mut copy, thresholds, report.started_at);
+            trial.results.iter().map(|r| r.status).collect()
+        }
+        None => report.results.iter().map(|r| r.status).collect(),
+    };
+    let down: Vec<usize> = (0..counted.len())
+        .filter(|&i| counted[i] == Status::Down)
+        .collect();
+    if down.is_empty() {
+        return;
+    }
+    let now = time::OffsetDateTime::now_utc();
+    let last = saved.as_deref().and_then(|s| s.heal_called);
+    if let Err(crate::heal::NotCalled::Cooldown { last }) =
+        crate::heal::cooldown_passed(&config.heal, last, now)
+    {
+        info(
+            env,
+            &format!(
+                "Restart hook: not called, the last call was at {} (heal-cooldown {})",
+                crate::text::clock(last, now),
+                format_duration(config.heal.cooldown)
+            ),
+        );
+        return;
+    }
+    let triggered_by: Vec<(String, String)> = down
+        .iter()
+        .map(|&i| {
+            let r = &report.results[i];
+            (r.url.to_string(), r.reason().unwrap_or_default())
+        })
+        .collect();
+    let http = match crate::slack::client() {
+        Ok(http) => http,
+        Err(e) => {
+            warn(env, &format!("the restart hook cannot be called: {e}"));
+            return;
+        }
+    };
+    let answer = crate::heal::call_hook(&http, &config.heal, &signals.cancel).await;
+    if let Some(saved) = saved {
+        saved.heal_called = Some(now);
+    }
+    let (rounds, waited) = match answer {
+        crate::heal::HookAnswer::Accepted { .. } => {
+            crate::heal::recheck(config, client, &mut report.results, &down, &signals.cancel).await
+        }
+        _ => (Vec::new(), std::time::Duration::ZERO),
+    };
+    let heal = crate::heal::HealReport {
+        hook: crate::config::RedactedUrl::new(hook),
+        called_at: now,
+        answer,
+        triggered_by,
+        rounds,
+        waited,
+    };
+    if let Some(error) = heal.answer.error() {
+        warn(env, &error);
+    }
+    info(env, &format!("Restart hook: {}", heal.outcome()));
+    report.heal = Some(heal);
+}
+
+/// A line for the log (Actions) or stderr (local).
+fn info(env: &Surroundings, line: &str) {
+    if env.actions {
+        say(&crate::text::log_safe(line));
+    } else {
+        eprintln!("upcheck: {}", crate::text::log_safe(line));
+    }
 }
 
 /// Inputs from the environment and flags (positional URLs join the `url` input), validated.

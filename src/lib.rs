@@ -8,6 +8,7 @@ pub mod check;
 pub mod config;
 pub mod console;
 pub mod github;
+pub mod heal;
 pub mod heartbeat;
 pub mod report;
 pub mod slack;

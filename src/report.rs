@@ -226,6 +226,8 @@ pub struct UrlResult {
     pub cert_not_after: Option<OffsetDateTime>,
     /// What the state between runs adds (`None` without state).
     pub memory: Option<Memory>,
+    /// Came back after the restart hook was called, this long after the call.
+    pub healed: Option<Duration>,
 }
 
 /// What the state between runs adds to one URL's result.
@@ -372,6 +374,8 @@ pub struct RunReport {
     /// A stretch with no run although runs usually come more often: the last run before it, and
     /// this one. Silence there means the monitor did not run, not that all was well.
     pub missed: Option<(OffsetDateTime, OffsetDateTime)>,
+    /// What the restart hook step did, when it ran.
+    pub heal: Option<crate::heal::HealReport>,
 }
 
 impl RunReport {
@@ -457,6 +461,8 @@ pub struct ResultJson<'a> {
     pub changed: bool,
     pub down_since: Option<String>,
     pub downtime_s: Option<u64>,
+    pub healed: bool,
+    pub heal_s: Option<u64>,
 }
 
 impl UrlResult {
@@ -491,6 +497,8 @@ impl UrlResult {
                 .as_ref()
                 .and_then(|m| m.downtime)
                 .map(|d| d.as_secs()),
+            healed: self.healed.is_some(),
+            heal_s: self.healed.map(|d| d.as_secs()),
         }
     }
 }

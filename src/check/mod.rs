@@ -41,6 +41,7 @@ pub async fn run(
         results,
         previous: None,
         missed: None,
+        heal: None,
         started_at,
         duration: clock.elapsed(),
         cancelled: if cancel.is_cancelled() {
@@ -72,6 +73,7 @@ pub async fn check_url(
         final_url: None,
         cert_not_after: None,
         memory: None,
+        healed: None,
     };
     loop {
         if cancel.is_cancelled() {

@@ -163,8 +163,6 @@ pub struct Config {
     pub heartbeat_url: Option<Url>,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
-    /// Inputs that were set but whose feature this version does not have.
-    pub unavailable: Vec<&'static str>,
 }
 
 pub const MAX_REDIRECTS: usize = 10;
@@ -408,10 +406,6 @@ impl Config {
         };
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
 
-        let mut unavailable = Vec::new();
-        if heal.url.is_some() {
-            unavailable.push("heal-url");
-        }
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
         secrets.dedup();
@@ -428,7 +422,6 @@ impl Config {
             heal,
             heartbeat_url,
             secrets,
-            unavailable,
         })
     }
 }

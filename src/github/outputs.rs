@@ -40,8 +40,21 @@ pub fn outputs(
         ),
         ("notified", notified.to_string()),
         ("notify-error", notify_error.to_string()),
-        ("healed", String::new()),
-        ("heal-error", String::new()),
+        (
+            "healed",
+            report
+                .heal
+                .as_ref()
+                .map_or(String::new(), |h| h.healed().to_string()),
+        ),
+        (
+            "heal-error",
+            report
+                .heal
+                .as_ref()
+                .and_then(|h| h.answer.error())
+                .unwrap_or_default(),
+        ),
     ]
 }
 

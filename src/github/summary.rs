@@ -97,6 +97,30 @@ pub fn render(report: &RunReport, settings: &Settings, notes: &[&str]) -> String
             rows.len() - shown
         ));
     }
+    if let Some(heal) = &report.heal {
+        out.push_str(&format!(
+            "\n#### 🩹 Restart hook: {}\n\n",
+            cell(&heal.outcome())
+        ));
+        out.push_str(&format!(
+            "- called {} ({} UTC)\n",
+            cell(heal.hook.as_str()),
+            crate::text::rfc3339(heal.called_at)
+                .replace('T', " ")
+                .trim_end_matches('Z')
+        ));
+        let answer = match &heal.answer {
+            crate::heal::HookAnswer::Accepted { status } => format!("answered HTTP {status}"),
+            other => other.error().unwrap_or_default(),
+        };
+        out.push_str(&format!("- {}\n", cell(&answer)));
+        for (url, why) in &heal.triggered_by {
+            out.push_str(&format!("- triggered by {}: {}\n", cell(url), cell(why)));
+        }
+        for round in heal.timeline() {
+            out.push_str(&format!("- re-check {}\n", cell(&round)));
+        }
+    }
     for note in notes {
         out.push_str(&format!("\n{}\n", cell(note)));
     }

@@ -28,6 +28,7 @@ fn result(u: &str, status: Status) -> UrlResult {
         final_url: Some(url(u)),
         cert_not_after: None,
         memory: None,
+        healed: None,
     }
 }
 
@@ -49,6 +50,7 @@ fn report(results: Vec<UrlResult>) -> RunReport {
         results,
         previous: None,
         missed: None,
+        heal: None,
         started_at: datetime!(2026-11-25 03:00:07 UTC),
         duration: Duration::from_millis(2100),
         cancelled: None,
@@ -113,7 +115,9 @@ fn outputs_for_a_mixed_run() {
             "previous_status": null,
             "changed": true,
             "down_since": null,
-            "downtime_s": null
+            "downtime_s": null,
+            "healed": false,
+            "heal_s": null
         })
     );
     assert_eq!(

@@ -121,8 +121,12 @@ pub fn render(
         "text": {"type": "plain_text", "text": clip(&format!("{} {headline}", status.icon()), HEADER_CHARS), "emoji": true}
     })];
 
+    if let Some(heal) = &report.heal {
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn",
+            "text": clip(&format!(":adhesive_bandage: {}", escape(&heal.headline())), SECTION_CHARS)}}));
+    }
     // URL lines, failing first, packed into sections; what does not fit is counted.
-    let reserved = 4; // overflow line, fields, context, and one spare
+    let reserved = 5; // restart line, overflow line, fields, context, and one spare
     let mut sections: Vec<String> = Vec::new();
     let mut total = 0;
     let mut shown = 0;
@@ -208,16 +212,21 @@ pub fn render(
         text.push_str(&mention_text(who));
         text.push(' ');
     }
-    text.push_str(&format!("{} upcheck: {}", emoji(status), escape(&headline)));
+    match &report.heal {
+        Some(heal) => text.push_str(&format!(":adhesive_bandage: {}", escape(&heal.headline()))),
+        None => text.push_str(&format!("{} upcheck: {}", emoji(status), escape(&headline))),
+    }
     if let Some(repo) = &ctx.repository {
         text.push_str(&format!(" in {}", escape(repo)));
     }
-    // Name first a URL that just went down: that is the news.
+    // Name first a URL that just went down: that is the news (a restart says its own).
     let first_down = report
         .down()
         .find(|r| r.changed())
         .or_else(|| report.down().next());
-    if let Some(first) = first_down {
+    if report.heal.is_some() {
+        // The restart line already says what happened.
+    } else if let Some(first) = first_down {
         text.push_str(&format!(" — {}", escape(&clip(first.url.as_str(), 200))));
         let rest = report.count(Status::Down) - 1;
         if rest > 0 {

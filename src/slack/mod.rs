@@ -105,7 +105,9 @@ pub async fn notify(
         };
     }
     let status = report.status();
-    let changed = report.results.iter().any(crate::report::UrlResult::changed);
+    // A restart attempt is news in itself: one message tells the outage and what came of it.
+    let changed =
+        report.heal.is_some() || report.results.iter().any(crate::report::UrlResult::changed);
     if !policy::should_notify(settings.notify, status, changed || remind) {
         let before = report
             .previous

@@ -22,9 +22,12 @@ pub struct State {
     /// When recent runs happened, oldest first.
     #[serde(default)]
     pub runs: Vec<Run>,
-    /// Per URL, keyed by the redacted URL.
+    /// Per URL, keyed by `config::url_key`.
     #[serde(default)]
     pub urls: BTreeMap<String, UrlState>,
+    /// When the restart hook was last called (for `heal-cooldown`).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub heal_called: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +42,7 @@ impl Default for State {
             version: VERSION,
             runs: Vec::new(),
             urls: BTreeMap::new(),
+            heal_called: None,
         }
     }
 }

@@ -27,6 +27,7 @@ fn result(url: &str, status: Status) -> UrlResult {
         final_url: None,
         cert_not_after: None,
         memory: None,
+        healed: None,
     }
 }
 
@@ -35,6 +36,7 @@ fn report(results: Vec<UrlResult>, at: OffsetDateTime) -> RunReport {
         results,
         previous: None,
         missed: None,
+        heal: None,
         started_at: at,
         duration: Duration::from_millis(30),
         cancelled: None,

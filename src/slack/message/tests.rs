@@ -29,6 +29,7 @@ fn up(u: &str) -> UrlResult {
         final_url: Some(url(u)),
         cert_not_after: None,
         memory: None,
+        healed: None,
     }
 }
 
@@ -51,6 +52,7 @@ fn report(results: Vec<UrlResult>) -> RunReport {
         results,
         previous: None,
         missed: None,
+        heal: None,
         started_at: datetime!(2026-11-25 03:00:07 UTC),
         duration: Duration::from_millis(2100),
         cancelled: None,

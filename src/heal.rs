@@ -1,0 +1,341 @@
+//! The restart hook: when a URL is down (and the cooldown has passed), call the platform's
+//! restart or deploy hook once per run, then re-check the down URLs every `heal-interval` until
+//! they are up or `heal-wait` runs out. The hook's URL and header values are secrets: the URL is
+//! only ever shown redacted, and its answer is bounded and treated as untrusted.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Client;
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{Config, HealSettings, RedactedUrl};
+use crate::report::{Status, UrlResult};
+
+/// The hook call's own limit.
+pub const HOOK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the hook answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HookAnswer {
+    /// A 2xx status.
+    Accepted { status: u16 },
+    /// Another status, with the start of the body (cleaned, bounded).
+    Refused { status: u16, body: String },
+    /// No answer: timeout or connection failure.
+    Failed(String),
+}
+
+impl HookAnswer {
+    /// Why the call failed, for `heal-error`; `None` when it was accepted.
+    pub fn error(&self) -> Option<String> {
+        match self {
+            HookAnswer::Accepted { .. } => None,
+            HookAnswer::Refused { status, body } if body.is_empty() => {
+                Some(format!("the restart hook answered HTTP {status}"))
+            }
+            HookAnswer::Refused { status, body } => {
+                Some(format!("the restart hook answered HTTP {status}: {body}"))
+            }
+            HookAnswer::Failed(why) => Some(format!("the restart hook {why}")),
+        }
+    }
+}
+
+/// One re-check round: when it ran (seconds after the hook call) and how many URLs were up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Round {
+    pub after: Duration,
+    pub up: usize,
+    pub of: usize,
+}
+
+/// What the restart step did.
+#[derive(Debug, Clone)]
+pub struct HealReport {
+    pub hook: RedactedUrl,
+    pub called_at: OffsetDateTime,
+    pub answer: HookAnswer,
+    /// The URLs that were down when the hook was called, and why (shown form).
+    pub triggered_by: Vec<(String, String)>,
+    pub rounds: Vec<Round>,
+    /// How long the re-checks went on.
+    pub waited: Duration,
+}
+
+impl HealReport {
+    /// "true" when every URL that triggered the hook came back.
+    pub fn healed(&self) -> bool {
+        self.rounds.last().is_some_and(|r| r.up == r.of)
+    }
+
+    /// "restart requested (HTTP 202), back up after 47 s", "restart requested (HTTP 202), still
+    /// down after 3 min", or why the hook failed.
+    pub fn outcome(&self) -> String {
+        let lasted = crate::text::human_duration(self.waited);
+        match &self.answer {
+            HookAnswer::Accepted { status } if self.healed() => {
+                let back = self.rounds.last().map_or(self.waited, |r| r.after);
+                format!(
+                    "restart requested (HTTP {status}), back up after {}",
+                    crate::text::human_duration(back)
+                )
+            }
+            HookAnswer::Accepted { status } => {
+                format!("restart requested (HTTP {status}), still down after {lasted}")
+            }
+            other => format!("restart failed: {}", other.error().unwrap_or_default()),
+        }
+    }
+
+    /// "api.example.com/health was down (HTTP 503 …) — restart requested, back up after 47 s".
+    pub fn headline(&self) -> String {
+        let (url, why) = self.triggered_by.first().cloned().unwrap_or_default();
+        let more = match self.triggered_by.len() {
+            0 | 1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        format!("{url}{more} was down ({why}) — {}", self.outcome())
+    }
+
+    /// Markdown lines for the job summary (cells escaped by the caller's rules).
+    pub fn timeline(&self) -> Vec<String> {
+        self.rounds
+            .iter()
+            .map(|r| {
+                format!(
+                    "after {}: {} of {} up",
+                    crate::text::human_duration(r.after),
+                    r.up,
+                    r.of
+                )
+            })
+            .collect()
+    }
+}
+
+/// Why the hook was not called although a URL was down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotCalled {
+    /// The last call is more recent than `heal-cooldown`.
+    Cooldown { last: OffsetDateTime },
+}
+
+/// Whether the cooldown lets the hook be called now.
+pub fn cooldown_passed(
+    settings: &HealSettings,
+    last: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> Result<(), NotCalled> {
+    match last {
+        Some(last)
+            if now - last
+                < time::Duration::try_from(settings.cooldown).unwrap_or(time::Duration::MAX) =>
+        {
+            Err(NotCalled::Cooldown { last })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Call the hook once.
+pub async fn call_hook(
+    client: &Client,
+    settings: &HealSettings,
+    cancel: &CancellationToken,
+) -> HookAnswer {
+    let Some(url) = &settings.url else {
+        return HookAnswer::Failed("is not set".into());
+    };
+    let mut request = client
+        .request(settings.method.clone(), url.clone())
+        .headers(settings.headers.clone())
+        .timeout(HOOK_TIMEOUT);
+    if let Some(body) = &settings.body {
+        request = request.body(body.clone());
+    }
+    let exchange = async {
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        let mut response = response;
+        while let Some(chunk) = response.chunk().await? {
+            body.extend_from_slice(&chunk[..chunk.len().min(4096 - body.len())]);
+            if body.len() >= 4096 {
+                break;
+            }
+        }
+        Ok::<_, reqwest::Error>((status, String::from_utf8_lossy(&body).into_owned()))
+    };
+    let outcome = tokio::select! {
+        outcome = exchange => outcome,
+        () = cancel.cancelled() => return HookAnswer::Failed("was not answered: the run was cancelled".into()),
+    };
+    match outcome {
+        Ok((status, _)) if (200..300).contains(&status) => HookAnswer::Accepted { status },
+        Ok((status, body)) => HookAnswer::Refused {
+            status,
+            body: crate::text::clip(&crate::text::log_safe(body.trim()), 200),
+        },
+        Err(e) if e.is_timeout() => {
+            HookAnswer::Failed(format!("did not answer within {}s", HOOK_TIMEOUT.as_secs()))
+        }
+        Err(_) => HookAnswer::Failed("cannot be reached (connection failed)".into()),
+    }
+}
+
+/// Re-check the URLs at `down` (indexes into `results`) every interval until all are up, the
+/// wait runs out or the run is cancelled; results that come back replace the old ones.
+pub async fn recheck(
+    config: &Config,
+    client: &Client,
+    results: &mut [UrlResult],
+    down: &[usize],
+    cancel: &CancellationToken,
+) -> (Vec<Round>, Duration) {
+    let started = Instant::now();
+    let mut once = config.clone();
+    once.retry.max_attempts = 1;
+    let mut rounds = Vec::new();
+    let mut pending: Vec<usize> = down.to_vec();
+    loop {
+        let left = config.heal.wait.saturating_sub(started.elapsed());
+        if left.is_zero() || pending.is_empty() {
+            break;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(config.heal.interval.min(left)) => {}
+            () = cancel.cancelled() => break,
+        }
+        let mut still = Vec::new();
+        for &i in &pending {
+            let target = &config.targets[i];
+            let fresh = crate::check::check_url(&once, client, target, cancel).await;
+            if matches!(fresh.status, Status::Up | Status::Degraded) {
+                let old = &mut results[i];
+                *old = UrlResult {
+                    attempts: old.attempts + fresh.attempts,
+                    healed: Some(started.elapsed()),
+                    ..fresh
+                };
+            } else {
+                still.push(i);
+            }
+        }
+        pending = still;
+        rounds.push(Round {
+            after: started.elapsed(),
+            up: down.len() - pending.len(),
+            of: down.len(),
+        });
+        if cancel.is_cancelled() {
+            break;
+        }
+    }
+    (rounds, started.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn settings(cooldown_min: u64) -> HealSettings {
+        HealSettings {
+            url: Some(url::Url::parse("https://hooks.example/restart?key=abc").unwrap()),
+            method: reqwest::Method::POST,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+            wait: Duration::from_secs(180),
+            interval: Duration::from_secs(10),
+            cooldown: Duration::from_secs(cooldown_min * 60),
+        }
+    }
+
+    fn report(answer: HookAnswer, rounds: Vec<Round>) -> HealReport {
+        let waited = rounds.last().map_or(Duration::ZERO, |r| r.after);
+        HealReport {
+            hook: RedactedUrl::new(
+                &url::Url::parse("https://hooks.example/restart?key=abc").unwrap(),
+            ),
+            called_at: datetime!(2026-11-25 03:05 UTC),
+            answer,
+            triggered_by: vec![(
+                "https://api.example.com/health".into(),
+                "HTTP 503 Service Unavailable (expected 200-399)".into(),
+            )],
+            rounds,
+            waited,
+        }
+    }
+
+    #[test]
+    fn the_cooldown_holds_across_runs() {
+        let now = datetime!(2026-11-25 03:30 UTC);
+        assert_eq!(cooldown_passed(&settings(30), None, now), Ok(()));
+        let last = datetime!(2026-11-25 03:05 UTC);
+        assert_eq!(
+            cooldown_passed(&settings(30), Some(last), now),
+            Err(NotCalled::Cooldown { last })
+        );
+        assert_eq!(cooldown_passed(&settings(20), Some(last), now), Ok(()));
+    }
+
+    #[test]
+    fn outcomes_in_words() {
+        let back = report(
+            HookAnswer::Accepted { status: 202 },
+            vec![
+                Round {
+                    after: Duration::from_secs(10),
+                    up: 0,
+                    of: 1,
+                },
+                Round {
+                    after: Duration::from_secs(47),
+                    up: 1,
+                    of: 1,
+                },
+            ],
+        );
+        assert!(back.healed());
+        assert_eq!(
+            back.headline(),
+            "https://api.example.com/health was down (HTTP 503 Service Unavailable (expected 200-399)) — restart requested (HTTP 202), back up after 47 s"
+        );
+        assert_eq!(
+            back.timeline(),
+            ["after 10 s: 0 of 1 up", "after 47 s: 1 of 1 up"]
+        );
+        let still = report(
+            HookAnswer::Accepted { status: 200 },
+            vec![Round {
+                after: Duration::from_secs(180),
+                up: 0,
+                of: 1,
+            }],
+        );
+        assert!(!still.healed());
+        assert_eq!(
+            still.outcome(),
+            "restart requested (HTTP 200), still down after 3 min"
+        );
+        let refused = report(
+            HookAnswer::Refused {
+                status: 404,
+                body: "Not Found".into(),
+            },
+            vec![],
+        );
+        assert!(!refused.healed());
+        assert_eq!(
+            refused.answer.error().unwrap(),
+            "the restart hook answered HTTP 404: Not Found"
+        );
+        assert_eq!(
+            refused.outcome(),
+            "restart failed: the restart hook answered HTTP 404: Not Found"
+        );
+        assert_eq!(HookAnswer::Accepted { status: 200 }.error(), None);
+    }
+}
