@@ -281,7 +281,8 @@ async fn heal_phase(
             return;
         }
     };
-    let answer = crate::heal::call_hook(&http, &config.heal, &signals.cancel).await;
+    let answer =
+        crate::heal::call_hook(&http, &config.heal, &config.secrets, &signals.cancel).await;
     if let Some(saved) = saved {
         saved.heal_called = Some(now);
     }
@@ -291,13 +292,17 @@ async fn heal_phase(
         }
         _ => (Vec::new(), std::time::Duration::ZERO),
     };
+    if signals.cancel.is_cancelled() {
+        report.cancelled = signals.caught().or(Some(Signal::Interrupt));
+    }
     let heal = crate::heal::HealReport {
-        hook: crate::config::RedactedUrl::new(hook),
+        hook: crate::heal::shown(hook),
         called_at: now,
         answer,
         triggered_by,
         rounds,
         waited,
+        cancelled: signals.cancel.is_cancelled(),
     };
     if let Some(error) = heal.answer.error() {
         warn(env, &error);

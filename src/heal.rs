@@ -9,7 +9,7 @@ use reqwest::Client;
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{Config, HealSettings, RedactedUrl};
+use crate::config::{Config, HealSettings};
 use crate::report::{Status, UrlResult};
 
 /// The hook call's own limit.
@@ -53,7 +53,8 @@ pub struct Round {
 /// What the restart step did.
 #[derive(Debug, Clone)]
 pub struct HealReport {
-    pub hook: RedactedUrl,
+    /// The hook as shown: scheme and host only (its path and query are often the secret).
+    pub hook: String,
     pub called_at: OffsetDateTime,
     pub answer: HookAnswer,
     /// The URLs that were down when the hook was called, and why (shown form).
@@ -61,6 +62,45 @@ pub struct HealReport {
     pub rounds: Vec<Round>,
     /// How long the re-checks went on.
     pub waited: Duration,
+    /// A signal cut the re-checks short.
+    pub cancelled: bool,
+}
+
+/// "https://hooks.example/…": what may be shown of a hook URL.
+pub fn shown(url: &url::Url) -> String {
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    format!(
+        "{}://{}{port}/…",
+        url.scheme(),
+        url.host_str().unwrap_or("")
+    )
+}
+
+/// The parts of a hook URL that may be its secret: the whole URL, query values and long path
+/// segments (a deploy hook's token usually sits in one of them).
+pub fn secret_parts(url: &url::Url) -> Vec<String> {
+    let mut parts = vec![url.to_string()];
+    parts.extend(url.query_pairs().map(|(_, v)| v.into_owned()));
+    parts.extend(
+        url.path_segments()
+            .into_iter()
+            .flatten()
+            .filter(|seg| seg.len() >= 8)
+            .map(str::to_string),
+    );
+    parts.retain(|p| p.chars().count() >= 4);
+    parts
+}
+
+/// `text` with every secret replaced by `***`, longest first.
+pub fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut sorted: Vec<&String> = secrets.iter().filter(|s| s.chars().count() >= 4).collect();
+    sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = text.to_string();
+    for secret in sorted {
+        out = out.replace(secret.as_str(), "***");
+    }
+    out
 }
 
 impl HealReport {
@@ -81,6 +121,9 @@ impl HealReport {
                     crate::text::human_duration(back)
                 )
             }
+            HookAnswer::Accepted { status } if self.cancelled => {
+                format!("restart requested (HTTP {status}), re-checks cut short after {lasted} by a cancel")
+            }
             HookAnswer::Accepted { status } => {
                 format!("restart requested (HTTP {status}), still down after {lasted}")
             }
@@ -100,17 +143,26 @@ impl HealReport {
 
     /// Markdown lines for the job summary (cells escaped by the caller's rules).
     pub fn timeline(&self) -> Vec<String> {
-        self.rounds
-            .iter()
-            .map(|r| {
-                format!(
-                    "after {}: {} of {} up",
-                    crate::text::human_duration(r.after),
-                    r.up,
-                    r.of
-                )
-            })
-            .collect()
+        const HEAD: usize = 10;
+        const TAIL: usize = 10;
+        let line = |r: &Round| {
+            format!(
+                "after {}: {} of {} up",
+                crate::text::human_duration(r.after),
+                r.up,
+                r.of
+            )
+        };
+        if self.rounds.len() <= HEAD + TAIL + 1 {
+            return self.rounds.iter().map(line).collect();
+        }
+        let mut out: Vec<String> = self.rounds[..HEAD].iter().map(line).collect();
+        out.push(format!(
+            "… {} more re-checks …",
+            self.rounds.len() - HEAD - TAIL
+        ));
+        out.extend(self.rounds[self.rounds.len() - TAIL..].iter().map(line));
+        out
     }
 }
 
@@ -138,10 +190,11 @@ pub fn cooldown_passed(
     }
 }
 
-/// Call the hook once.
+/// Call the hook once. `secrets` are removed from whatever the hook answers.
 pub async fn call_hook(
     client: &Client,
     settings: &HealSettings,
+    secrets: &[String],
     cancel: &CancellationToken,
 ) -> HookAnswer {
     let Some(url) = &settings.url else {
@@ -152,6 +205,15 @@ pub async fn call_hook(
         .headers(settings.headers.clone())
         .timeout(HOOK_TIMEOUT);
     if let Some(body) = &settings.body {
+        if !settings.headers.contains_key(reqwest::header::CONTENT_TYPE) {
+            let json = body.trim_start().starts_with(['{', '[']);
+            let kind = if json {
+                "application/json"
+            } else {
+                "text/plain; charset=utf-8"
+            };
+            request = request.header(reqwest::header::CONTENT_TYPE, kind);
+        }
         request = request.body(body.clone());
     }
     let exchange = async {
@@ -173,10 +235,14 @@ pub async fn call_hook(
     };
     match outcome {
         Ok((status, _)) if (200..300).contains(&status) => HookAnswer::Accepted { status },
-        Ok((status, body)) => HookAnswer::Refused {
-            status,
-            body: crate::text::clip(&crate::text::log_safe(body.trim()), 200),
-        },
+        Ok((status, body)) => {
+            let mut all = secrets.to_vec();
+            all.extend(secret_parts(url));
+            HookAnswer::Refused {
+                status,
+                body: crate::text::clip(&crate::text::log_safe(&scrub(body.trim(), &all)), 200),
+            }
+        }
         Err(e) if e.is_timeout() => {
             HookAnswer::Failed(format!("did not answer within {}s", HOOK_TIMEOUT.as_secs()))
         }
@@ -196,6 +262,7 @@ pub async fn recheck(
     let started = Instant::now();
     let mut once = config.clone();
     once.retry.max_attempts = 1;
+    let once = once;
     let mut rounds = Vec::new();
     let mut pending: Vec<usize> = down.to_vec();
     loop {
@@ -207,21 +274,37 @@ pub async fn recheck(
             () = tokio::time::sleep(config.heal.interval.min(left)) => {}
             () = cancel.cancelled() => break,
         }
+        // One round: every URL still down, at once (up to `concurrency`).
+        let fresh: Vec<(usize, UrlResult)> = {
+            use futures_util::StreamExt;
+            let once = &once;
+            futures_util::stream::iter(pending.iter().copied())
+                .map(|i| async move {
+                    (
+                        i,
+                        crate::check::check_url(once, client, &once.targets[i], cancel).await,
+                    )
+                })
+                .buffer_unordered(config.concurrency)
+                .collect()
+                .await
+        };
         let mut still = Vec::new();
-        for &i in &pending {
-            let target = &config.targets[i];
-            let fresh = crate::check::check_url(&once, client, target, cancel).await;
+        for (i, fresh) in fresh {
+            let old = &mut results[i];
             if matches!(fresh.status, Status::Up | Status::Degraded) {
-                let old = &mut results[i];
                 *old = UrlResult {
                     attempts: old.attempts + fresh.attempts,
+                    max_attempts: old.max_attempts,
                     healed: Some(started.elapsed()),
                     ..fresh
                 };
             } else {
+                old.attempts += fresh.attempts;
                 still.push(i);
             }
         }
+        still.sort_unstable();
         pending = still;
         rounds.push(Round {
             after: started.elapsed(),
@@ -255,9 +338,7 @@ mod tests {
     fn report(answer: HookAnswer, rounds: Vec<Round>) -> HealReport {
         let waited = rounds.last().map_or(Duration::ZERO, |r| r.after);
         HealReport {
-            hook: RedactedUrl::new(
-                &url::Url::parse("https://hooks.example/restart?key=abc").unwrap(),
-            ),
+            hook: shown(&url::Url::parse("https://hooks.example/restart?key=abc").unwrap()),
             called_at: datetime!(2026-11-25 03:05 UTC),
             answer,
             triggered_by: vec![(
@@ -266,7 +347,37 @@ mod tests {
             )],
             rounds,
             waited,
+            cancelled: false,
         }
+    }
+
+    #[test]
+    fn hook_urls_are_shown_by_their_host_and_scrubbed_from_answers() {
+        let url =
+            url::Url::parse("https://api.render.example:8443/deploy/srv-d7f3a9c2e1b4x?key=abc123")
+                .unwrap();
+        assert_eq!(shown(&url), "https://api.render.example:8443/…");
+        let parts = secret_parts(&url);
+        assert_eq!(
+            scrub("bad key abc123 for srv-d7f3a9c2e1b4x", &parts),
+            "bad key *** for ***"
+        );
+    }
+
+    #[test]
+    fn long_timelines_are_cut_in_the_middle() {
+        let rounds: Vec<Round> = (1..=90)
+            .map(|n| Round {
+                after: Duration::from_secs(n),
+                up: 0,
+                of: 1,
+            })
+            .collect();
+        let r = report(HookAnswer::Accepted { status: 200 }, rounds);
+        let lines = r.timeline();
+        assert_eq!(lines.len(), 21);
+        assert_eq!(lines[10], "… 70 more re-checks …");
+        assert_eq!(lines[20], "after 1 min: 0 of 1 up");
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub fn human_duration(d: Duration) -> String {
     let secs = d.as_secs();
     let (days, hours, mins) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
     match (days, hours, mins) {
+        (0, 0, 0) if secs == 0 => format!("{} ms", d.as_millis()),
         (0, 0, 0) => format!("{secs} s"),
         (0, 0, m) => format!("{m} min"),
         (0, h, 0) => format!("{h} h"),

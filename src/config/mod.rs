@@ -397,7 +397,20 @@ impl Config {
             headers: header_lines("heal-headers", &raw.heal_headers, &mut secrets)?,
             body: raw.heal_body.clone(),
             wait: duration("heal-wait", &raw.heal_wait, Duration::from_secs(180))?,
-            interval: duration("heal-interval", &raw.heal_interval, Duration::from_secs(10))?,
+            interval: {
+                let d = duration("heal-interval", &raw.heal_interval, Duration::from_secs(10))?;
+                if d < Duration::from_millis(100) {
+                    return Err(InputError::new(
+                        "heal-interval",
+                        format!(
+                            "{} is too short: the service would be flooded with re-checks",
+                            format_duration(d)
+                        ),
+                        "use at least 100ms, e.g. 10s",
+                    ));
+                }
+                d
+            },
             cooldown: duration(
                 "heal-cooldown",
                 &raw.heal_cooldown,

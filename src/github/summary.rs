@@ -104,7 +104,7 @@ pub fn render(report: &RunReport, settings: &Settings, notes: &[&str]) -> String
         ));
         out.push_str(&format!(
             "- called {} ({} UTC)\n",
-            cell(heal.hook.as_str()),
+            cell(&heal.hook),
             crate::text::rfc3339(heal.called_at)
                 .replace('T', " ")
                 .trim_end_matches('Z')

@@ -65,6 +65,16 @@ pub enum Behaviour {
     /// Read the request, then close cleanly (FIN; close_notify over TLS) without
     /// answering.
     CloseWithoutResponse,
+    /// `after` once `path` (another route on this server, matched without query) has been
+    /// requested at least once and `delay` has passed since its first request; `before`
+    /// until then. Decided when the request arrives (after any enclosing `Delay`). For "a
+    /// service that is down until its restart hook is called, then comes up after a while".
+    AfterHit {
+        path: String,
+        delay: Duration,
+        before: Box<Behaviour>,
+        after: Box<Behaviour>,
+    },
 }
 
 impl Behaviour {
@@ -120,6 +130,21 @@ impl Behaviour {
         Behaviour::Delay(after, Box::new(then))
     }
 
+    /// `AfterHit`: `before` until `path` was first requested `delay` ago, then `after`.
+    pub fn after_hit(
+        path: &str,
+        delay: Duration,
+        before: Behaviour,
+        after: Behaviour,
+    ) -> Behaviour {
+        Behaviour::AfterHit {
+            path: path.to_string(),
+            delay,
+            before: Box::new(before),
+            after: Box::new(after),
+        }
+    }
+
     fn validate(&self) {
         match self {
             Behaviour::Sequence(items) => {
@@ -127,11 +152,15 @@ impl Behaviour {
                 items.iter().for_each(Behaviour::validate);
             }
             Behaviour::Delay(_, inner) => inner.validate(),
+            Behaviour::AfterHit { before, after, .. } => {
+                before.validate();
+                after.validate();
+            }
             _ => {}
         }
     }
 
-    /// The behaviour for the n-th request: unwraps `Sequence` (not `Delay`).
+    /// The behaviour for the n-th request: unwraps `Sequence` (not `Delay` or `AfterHit`).
     fn pick(&self, n: usize) -> &Behaviour {
         match self {
             Behaviour::Sequence(items) => items[n.min(items.len() - 1)].pick(n),
@@ -215,6 +244,8 @@ fn route_of(target: &str) -> &str {
 struct State {
     requests: Vec<Recorded>,
     per_route: HashMap<String, usize>,
+    /// When each route was first requested (for `Behaviour::AfterHit`).
+    first_hit: HashMap<String, Instant>,
     connections: usize,
     handshake_failures: usize,
 }
@@ -477,6 +508,7 @@ async fn serve_conn<S: Conn>(mut s: S, shared: Arc<Shared>, conn: usize) {
             let counter = st.per_route.entry(route.clone()).or_insert(0);
             let n = *counter;
             *counter += 1;
+            st.first_hit.entry(route.clone()).or_insert(req.at);
             st.requests.push(Recorded {
                 method: req.method.clone(),
                 path: req.path.clone(),
@@ -491,7 +523,7 @@ async fn serve_conn<S: Conn>(mut s: S, shared: Arc<Shared>, conn: usize) {
         };
         let not_found = Behaviour::Status(404);
         let behaviour = shared.routes.get(&route).unwrap_or(&not_found);
-        match respond(&mut s, &req, behaviour, n).await {
+        match respond(&mut s, &req, behaviour, n, &shared).await {
             Ok(After::KeepAlive) if !req.wants_close() => continue,
             Ok(After::KeepAlive) | Ok(After::Close) => {
                 let _ = s.shutdown().await;
@@ -507,13 +539,29 @@ async fn respond<S: Conn>(
     req: &Request,
     behaviour: &Behaviour,
     n: usize,
+    shared: &Shared,
 ) -> io::Result<After> {
     let head_only = req.method.eq_ignore_ascii_case("HEAD");
     let close = req.wants_close();
     let mut b = behaviour.pick(n);
-    while let Behaviour::Delay(d, inner) = b {
-        tokio::time::sleep(*d).await;
-        b = inner.pick(n);
+    loop {
+        match b {
+            Behaviour::Delay(d, inner) => {
+                tokio::time::sleep(*d).await;
+                b = inner.pick(n);
+            }
+            Behaviour::AfterHit {
+                path,
+                delay,
+                before,
+                after,
+            } => {
+                let since = shared.state().first_hit.get(path.as_str()).copied();
+                let due = since.is_some_and(|t| t.elapsed() >= *delay);
+                b = if due { after } else { before }.pick(n);
+            }
+            _ => break,
+        }
     }
     match b {
         Behaviour::Status(status) => {
@@ -613,7 +661,9 @@ async fn respond<S: Conn>(
             Ok(After::Drop)
         }
         Behaviour::CloseWithoutResponse => Ok(After::Close),
-        Behaviour::Sequence(_) | Behaviour::Delay(..) => unreachable!("unwrapped above"),
+        Behaviour::Sequence(_) | Behaviour::Delay(..) | Behaviour::AfterHit { .. } => {
+            unreachable!("unwrapped above")
+        }
     }
 }
 
