@@ -31,75 +31,15 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{crate_root, refused_port, Behaviour, Sim, SimReport, TempDir, TestServer};
+use common::{
+    all_text, messages, refused_port, slack_ok, Behaviour, Sim, SimReport, TempDir, TestServer,
+    SLACK_HOOK,
+};
 use serde_json::Value;
 
 // ---- the fake Slack --------------------------------------------------------------------------
-
-/// The incoming webhook's path on the fake Slack.
-const SLACK_HOOK: &str = "/services/T000/B000/XXXX";
-
-fn slack_ok() -> TestServer {
-    TestServer::start(vec![(SLACK_HOOK, Behaviour::text(200, "ok"))])
-}
-
-fn validator_path() -> PathBuf {
-    match std::env::var_os("VALIDATE_SLACK_PAYLOAD") {
-        Some(p) if !p.is_empty() => PathBuf::from(p),
-        _ => crate_root().join("../shared/tools/validate-slack-payload"),
-    }
-}
-
-/// `validate-slack-payload --strict` on a webhook body; panics with its findings.
-fn validate(body: &[u8]) {
-    let dir = TempDir::new("heal-payload");
-    let file = dir.write("payload.json", body);
-    let out = Command::new("python3")
-        .arg(validator_path())
-        .arg("--strict")
-        .arg(&file)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", validator_path().display()));
-    assert!(
-        out.status.success(),
-        "validate-slack-payload --strict rejected the payload ({}):\n{}{}\n--- payload ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(body)
-    );
-}
-
-/// Every message the fake Slack received so far, validated and parsed, in arrival order.
-fn messages(slack: &TestServer) -> Vec<Value> {
-    slack
-        .requests_to(SLACK_HOOK)
-        .into_iter()
-        .map(|r| {
-            validate(&r.body);
-            r.body_json()
-        })
-        .collect()
-}
-
-/// The top-level `text` and every block's text of a payload, joined with newlines.
-fn all_text(payload: &Value) -> String {
-    let mut out = vec![payload["text"].as_str().unwrap_or_default().to_string()];
-    for block in payload["attachments"][0]["blocks"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-    {
-        if let Some(t) = block["text"]["text"].as_str() {
-            out.push(t.to_string());
-        }
-    }
-    out.join("\n")
-}
 
 fn top_text(payload: &Value) -> String {
     payload["text"].as_str().unwrap_or_default().to_string()

@@ -17,14 +17,12 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{crate_root, refused_port, Behaviour, Sim, SimReport, TempDir, TestServer};
+use common::{refused_port, validate_payload, Behaviour, Sim, SimReport, TempDir, TestServer};
 use serde_json::{json, Value};
 
 // ---- the fake Slack --------------------------------------------------------------------------
@@ -60,37 +58,6 @@ fn api_ok() -> Behaviour {
     Behaviour::json(200, &json!({"ok": true, "channel": "C1", "ts": "1.2"}))
 }
 
-fn validator_path() -> PathBuf {
-    match std::env::var_os("VALIDATE_SLACK_PAYLOAD") {
-        Some(p) if !p.is_empty() => PathBuf::from(p),
-        _ => crate_root().join("../shared/tools/validate-slack-payload"),
-    }
-}
-
-/// `validate-slack-payload --strict [--target api]` on `body`; panics with its findings.
-fn validate(body: &[u8], api: bool) {
-    let dir = TempDir::new("slack-payload");
-    let file = dir.write("payload.json", body);
-    let mut cmd = Command::new("python3");
-    cmd.arg(validator_path()).arg("--strict");
-    if api {
-        cmd.args(["--target", "api"]);
-    }
-    let out = cmd
-        .arg(&file)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", validator_path().display()));
-    assert!(
-        out.status.success(),
-        "validate-slack-payload --strict{} rejected the payload ({}):\n{}{}\n--- payload ---\n{}",
-        if api { " --target api" } else { "" },
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(body)
-    );
-}
-
 /// One request the fake Slack received, its body parsed and validated.
 struct Delivery {
     route: String,
@@ -112,7 +79,7 @@ fn deliveries(slack: &TestServer) -> Vec<Delivery> {
         .filter(|r| r.route().starts_with("/services/") || r.route() == POST_MESSAGE)
         .map(|r| {
             let api = r.route() == POST_MESSAGE;
-            validate(&r.body, api);
+            validate_payload(&r.body, api);
             Delivery {
                 route: r.route().to_string(),
                 body: r.body_json(),
@@ -1503,7 +1470,7 @@ fn a_recovery_replies_in_the_thread_and_resolves_the_outage_message() {
         "{recovery}"
     );
     for post in &posts {
-        validate(&post.body, true);
+        validate_payload(&post.body, true);
     }
 
     let updates = slack.requests_to("/api/chat.update");
@@ -1524,7 +1491,7 @@ fn a_recovery_replies_in_the_thread_and_resolves_the_outage_message() {
     );
     // chat.update's own `ts` aside, the body is a valid message.
     update.as_object_mut().unwrap().remove("ts");
-    validate(update.to_string().as_bytes(), true);
+    validate_payload(update.to_string().as_bytes(), true);
 
     // The incident is closed: a third, healthy run updates nothing more.
     let third = run(3);

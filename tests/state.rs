@@ -16,87 +16,22 @@
 //! The checked URLs are scripted with `Behaviour::Sequence` (one request per URL per run with
 //! `max-attempts: 1`, so the n-th item is the n-th run's answer). Every payload the fake Slack
 //! receives must pass `shared/tools/validate-slack-payload --strict` ([`messages`]).
-//!
-//! Three tests hold expectations the code did not meet when they were written (see each test):
-//! `a_state_key_that_starts_with_another_one_is_still_another_monitor` (the restore-key prefix
-//! of `api` matches `api-eu`'s keys), `urls_that_differ_only_in_query_values_keep_their_own_state`
-//! (the state is keyed by the redacted URL, so `?region=eu` and `?region=us` share one entry) and
-//! `a_first_run_cancelled_before_any_verdict_remembers_no_status` (a URL cut short before any
-//! verdict is saved as `up`).
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{crate_root, refused_port, Behaviour, Sim, SimReport, TempDir, TestServer};
+use common::{
+    all_text, messages, refused_port, slack_ok, Behaviour, Sim, SimReport, TempDir, TestServer,
+    SLACK_HOOK,
+};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 // ---- the fake Slack --------------------------------------------------------------------------
-
-/// The incoming webhook's path on the fake Slack.
-const HOOK: &str = "/services/T000/B000/XXXX";
-
-fn slack_ok() -> TestServer {
-    TestServer::start(vec![(HOOK, Behaviour::text(200, "ok"))])
-}
-
-fn validator_path() -> PathBuf {
-    match std::env::var_os("VALIDATE_SLACK_PAYLOAD") {
-        Some(p) if !p.is_empty() => PathBuf::from(p),
-        _ => crate_root().join("../shared/tools/validate-slack-payload"),
-    }
-}
-
-/// `validate-slack-payload --strict` on a webhook body; panics with its findings.
-fn validate(body: &[u8]) {
-    let dir = TempDir::new("state-payload");
-    let file = dir.write("payload.json", body);
-    let out = Command::new("python3")
-        .arg(validator_path())
-        .arg("--strict")
-        .arg(&file)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", validator_path().display()));
-    assert!(
-        out.status.success(),
-        "validate-slack-payload --strict rejected the payload ({}):\n{}{}\n--- payload ---\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(body)
-    );
-}
-
-/// Every message the fake Slack received so far, validated and parsed, in arrival order.
-fn messages(slack: &TestServer) -> Vec<Value> {
-    slack
-        .requests_to(HOOK)
-        .into_iter()
-        .map(|r| {
-            validate(&r.body);
-            r.body_json()
-        })
-        .collect()
-}
-
-/// The top-level `text` and every block's text of a payload, joined with newlines.
-fn all_text(payload: &Value) -> String {
-    let mut out = vec![payload["text"].as_str().unwrap_or_default().to_string()];
-    for block in payload["attachments"][0]["blocks"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-    {
-        if let Some(t) = block["text"]["text"].as_str() {
-            out.push(t.to_string());
-        }
-    }
-    out.join("\n")
-}
 
 /// The lines of the payload's URL sections.
 fn url_lines(payload: &Value) -> Vec<String> {
@@ -444,7 +379,7 @@ fn notify_change_tells_slack_only_when_something_changed() {
         sim(&cache, n)
             .with("url", &srv.url("/svc"))
             .with("notify", "change")
-            .with("slack-webhook", &slack.url(HOOK))
+            .with("slack-webhook", &slack.url(SLACK_HOOK))
             .run()
     };
 
@@ -497,7 +432,7 @@ fn thresholds_hold_the_status_until_enough_runs_agree() {
             .with("url", &srv.url(path))
             .with("failure-threshold", "3")
             .with("success-threshold", "2")
-            .with("slack-webhook", &slack.url(HOOK))
+            .with("slack-webhook", &slack.url(SLACK_HOOK))
             .run()
     };
 
@@ -732,7 +667,7 @@ fn the_seeds_night_sends_exactly_two_messages() {
     for (i, is_down) in night.iter().enumerate() {
         let r = direct(&state)
             .with("url", &url)
-            .with("slack-webhook", &slack.url(HOOK))
+            .with("slack-webhook", &slack.url(SLACK_HOOK))
             .run();
         assert_eq!(r.code, i32::from(*is_down), "run {i}: {r}");
         if r.output("notified") == "true" {
@@ -780,7 +715,7 @@ fn remind_every_reminds_while_still_down_at_most_that_often() {
         direct(&state)
             .with("url", &srv.url("/svc"))
             .with("remind-every", remind)
-            .with("slack-webhook", &slack.url(HOOK))
+            .with("slack-webhook", &slack.url(SLACK_HOOK))
             .run()
     };
 
@@ -842,7 +777,7 @@ fn five_urls_one_going_down_while_another_stays_down_is_one_change() {
     let run = || {
         direct(&state)
             .with("url", &urls.join("\n"))
-            .with("slack-webhook", &slack.url(HOOK))
+            .with("slack-webhook", &slack.url(SLACK_HOOK))
             .run()
     };
 
@@ -896,7 +831,7 @@ fn urls_that_differ_only_in_query_values_keep_their_own_state() {
         direct(&state)
             .with("url", &format!("{eu}\n{us}"))
             .with("concurrency", "1")
-            .with("slack-webhook", &slack.url(HOOK))
+            .with("slack-webhook", &slack.url(SLACK_HOOK))
             .run()
     };
     let mut sent = Vec::new();

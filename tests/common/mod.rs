@@ -8,10 +8,12 @@
 //! for the re-exports below) are allowed.
 #![allow(dead_code, unused_imports)]
 
+pub mod fake_slack;
 pub mod server;
 pub mod sim;
 pub mod tls;
 
+pub use fake_slack::{all_text, messages, slack_ok, validate_payload, validator_path, SLACK_HOOK};
 pub use server::{refused_port, Behaviour, Recorded, TestServer};
 pub use sim::{runner_sim_path, static_binary, Sim, SimReport};
 pub use tls::TestCert;
