@@ -50,25 +50,13 @@ fn field(v: &Value, name: &str) -> String {
     v[name].as_str().unwrap_or_default().to_string()
 }
 
-/// How long runner-sim ran the step (excludes Python's own start-up).
-fn run_secs(r: &SimReport) -> f64 {
-    r.json["duration_s"]
-        .as_f64()
-        .unwrap_or(r.wall.as_secs_f64())
-}
-
-fn out(r: &SimReport, name: &str) -> String {
-    r.output(name)
-        .unwrap_or_else(|| panic!("no `{name}` output:\n{r}"))
-}
-
 /// The common down-URL assertions: exit 1, status down, healthy false, the URL in
 /// `failed-urls`, and exactly one `::error` annotation that names it.
 fn assert_single_down(r: &SimReport, url: &str) {
     assert_eq!(r.exit_code(), 1, "{r}");
-    assert_eq!(out(r, "status"), "down", "{r}");
-    assert_eq!(out(r, "healthy"), "false", "{r}");
-    assert_eq!(out(r, "failed-urls"), url, "{r}");
+    assert_eq!(r.out("status"), "down", "{r}");
+    assert_eq!(r.out("healthy"), "false", "{r}");
+    assert_eq!(r.out("failed-urls"), url, "{r}");
     let errors = r.annotations("error");
     assert_eq!(errors.len(), 1, "one ::error annotation: {errors:?}\n{r}");
     assert!(
@@ -86,9 +74,9 @@ fn assert_single_down(r: &SimReport, url: &str) {
 /// error or warning annotations.
 fn assert_single_up(r: &SimReport, url: &str) {
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(r, "status"), "up", "{r}");
-    assert_eq!(out(r, "healthy"), "true", "{r}");
-    assert_eq!(out(r, "failed-urls"), "", "{r}");
+    assert_eq!(r.out("status"), "up", "{r}");
+    assert_eq!(r.out("healthy"), "true", "{r}");
+    assert_eq!(r.out("failed-urls"), "", "{r}");
     assert!(r.annotations("error").is_empty(), "{r}");
     assert!(r.annotations("warning").is_empty(), "{r}");
     let res = only_result(r);
@@ -103,9 +91,9 @@ fn assert_single_up(r: &SimReport, url: &str) {
 /// `::warning` naming the URL, no `::error`. Returns the result entry.
 fn assert_single_degraded(r: &SimReport, url: &str) -> Value {
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(r, "status"), "degraded", "{r}");
-    assert_eq!(out(r, "healthy"), "true", "{r}");
-    assert_eq!(out(r, "failed-urls"), "", "{r}");
+    assert_eq!(r.out("status"), "degraded", "{r}");
+    assert_eq!(r.out("healthy"), "true", "{r}");
+    assert_eq!(r.out("failed-urls"), "", "{r}");
     assert!(r.annotations("error").is_empty(), "{r}");
     let warnings = r.annotations("warning");
     assert_eq!(
@@ -145,8 +133,9 @@ fn healthy_200_is_up_after_one_request() {
     let r = Sim::new().with("url", &url).run();
     assert_single_up(&r, &url);
     assert_eq!(srv.hits("/ok"), 1, "{r}");
-    assert_eq!(out(&r, "status-code"), "200");
-    let rt: u64 = out(&r, "response-time-ms")
+    assert_eq!(r.out("status-code"), "200");
+    let rt: u64 = r
+        .out("response-time-ms")
         .parse()
         .unwrap_or_else(|e| panic!("response-time-ms is a number ({e}):\n{r}"));
     assert!(rt < 5_000, "{rt}");
@@ -172,7 +161,7 @@ fn max_attempts_3_on_a_constant_503_makes_exactly_3_requests() {
         .run();
     assert_single_down(&r, &url);
     assert_eq!(srv.hits("/busy"), 3, "{r}");
-    assert_eq!(out(&r, "status-code"), "503");
+    assert_eq!(r.out("status-code"), "503");
     let res = only_result(&r);
     assert_eq!(res["attempts"], 3);
     assert_eq!(res["http_status"], 503);
@@ -198,7 +187,7 @@ fn max_attempts_1_makes_one_request() {
     assert_eq!(res["attempts"], 1);
     assert!(!field(&res, "error").contains("after"), "{res}");
     // the default 3 s retry-delay was never waited
-    assert!(run_secs(&r) < 2.5, "{}", run_secs(&r));
+    assert!(r.run_secs() < 2.5, "{}", r.run_secs());
 }
 
 // ---- delays and backoff ------------------------------------------------------------------
@@ -285,7 +274,7 @@ fn a_503_then_200_is_up_after_two_requests() {
     let res = only_result(&r);
     assert_eq!(res["attempts"], 2);
     assert_eq!(res["http_status"], 200);
-    assert_eq!(out(&r, "status-code"), "200");
+    assert_eq!(r.out("status-code"), "200");
 }
 
 #[test]
@@ -382,7 +371,7 @@ fn connection_refused_is_down_with_refused() {
     assert!(field(&res, "error").contains("connection refused"), "{res}");
     assert!(res["http_status"].is_null(), "{res}");
     assert_eq!(res["attempts"], 2, "a refused connection is retried: {res}");
-    assert_eq!(out(&r, "status-code"), "");
+    assert_eq!(r.out("status-code"), "");
     assert!(r.annotations("error")[0].contains("connection refused"));
 }
 
@@ -401,7 +390,7 @@ fn a_hanging_server_times_out() {
     let res = only_result(&r);
     assert_eq!(res["error_kind"], "timeout", "{res}");
     assert!(field(&res, "error").contains("timed out"), "{res}");
-    let secs = run_secs(&r);
+    let secs = r.run_secs();
     assert!(secs < 5.0, "took {secs}s with timeout 1s");
     assert!(secs >= 1.0, "gave up before the timeout: {secs}s");
 }
@@ -427,7 +416,7 @@ fn a_trickling_body_is_cut_off_by_the_timeout() {
     assert_eq!(srv.hits("/trickle"), 1);
     let res = only_result(&r);
     assert_eq!(res["error_kind"], "timeout", "{res}");
-    let secs = run_secs(&r);
+    let secs = r.run_secs();
     assert!(
         secs < 5.0,
         "took {secs}s: the timeout does not cover the body"
@@ -461,7 +450,7 @@ fn a_301_to_a_404_is_down_when_followed() {
     assert_eq!(res["final_url"], srv.url("/missing").as_str(), "{res}");
     assert_eq!(res["error_kind"], "status");
     assert!(field(&res, "error").contains("HTTP 404"), "{res}");
-    assert_eq!(out(&r, "status-code"), "404");
+    assert_eq!(r.out("status-code"), "404");
 }
 
 #[test]
@@ -479,7 +468,7 @@ fn follow_redirect_false_judges_the_301_itself() {
     let res = only_result(&r);
     assert_eq!(res["http_status"], 301, "{res}");
     assert_eq!(res["final_url"], url.as_str());
-    assert_eq!(out(&r, "status-code"), "301");
+    assert_eq!(r.out("status-code"), "301");
 }
 
 #[test]
@@ -604,7 +593,7 @@ fn expected_status_case(set: &str) {
         res[1]
     );
     assert_eq!(res[2]["status"], "up", "200 in {set}: {r}");
-    assert_eq!(out(&r, "failed-urls"), urls[1]);
+    assert_eq!(r.out("failed-urls"), urls[1]);
     assert_eq!(srv.hits("/elsewhere"), 0);
     assert_eq!(srv.hits("/found"), 1);
 }
@@ -651,7 +640,7 @@ fn body_contains_found_and_not_found() {
         .with("max-attempts", "1")
         .run();
     assert_eq!(r.exit_code(), 1, "{r}");
-    assert_eq!(out(&r, "failed-urls"), no);
+    assert_eq!(r.out("failed-urls"), no);
     let res = all_results(&r);
     assert_eq!(res[0]["status"], "up", "{r}");
     assert_eq!(res[1]["status"], "down", "{r}");
@@ -681,7 +670,7 @@ fn body_not_contains_present_is_down() {
         .with("max-attempts", "1")
         .run();
     assert_eq!(r.exit_code(), 1, "{r}");
-    assert_eq!(out(&r, "failed-urls"), dirty);
+    assert_eq!(r.out("failed-urls"), dirty);
     let res = all_results(&r);
     assert_eq!(res[0]["status"], "up", "{r}");
     assert_eq!(res[1]["status"], "down", "{r}");
@@ -749,9 +738,9 @@ fn body_not_contains_finds_a_needle_split_across_chunks() {
         "{res}"
     );
     assert!(
-        run_secs(&r) < 4.0,
+        r.run_secs() < 4.0,
         "waited for the timeout: {}",
-        run_secs(&r)
+        r.run_secs()
     );
 }
 
@@ -870,7 +859,7 @@ fn slower_than_max_response_time_is_degraded() {
     assert!(field(&res, "warning").contains("slow"), "{res}");
     assert!(r.annotations("warning")[0].contains("slow"));
     assert_eq!(res["http_status"], 200);
-    let rt: u64 = out(&r, "response-time-ms").parse().expect("number");
+    let rt: u64 = r.out("response-time-ms").parse().expect("number");
     assert!(rt >= 300, "response-time-ms {rt} below the server's delay");
     assert!(r.summary().contains("degraded"), "{}", r.summary());
 }
@@ -977,8 +966,8 @@ fn insecure_accepts_an_untrusted_certificate() {
         .with("max-attempts", "1")
         .run();
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_ne!(out(&r, "status"), "down", "{r}");
-    assert_eq!(out(&r, "healthy"), "true", "{r}");
+    assert_ne!(r.out("status"), "down", "{r}");
+    assert_eq!(r.out("healthy"), "true", "{r}");
     assert_eq!(only_result(&r)["http_status"], 200);
     assert_eq!(srv.hits("/"), 1);
 }
@@ -1022,9 +1011,9 @@ fn many_urls_are_split_trimmed_all_checked_and_kept_in_input_order() {
         .with("max-attempts", "1")
         .run();
     assert_eq!(r.exit_code(), 1, "{r}");
-    assert_eq!(out(&r, "status"), "down");
-    assert_eq!(out(&r, "failed-urls"), urls[0]);
-    assert_eq!(out(&r, "status-code"), "503", "the first URL's status");
+    assert_eq!(r.out("status"), "down");
+    assert_eq!(r.out("failed-urls"), urls[0]);
+    assert_eq!(r.out("status-code"), "503", "the first URL's status");
     let res = all_results(&r);
     let got: Vec<String> = res.iter().map(|x| field(x, "url")).collect();
     assert_eq!(got, urls, "{r}");
@@ -1054,9 +1043,9 @@ fn concurrency_5_checks_five_slow_urls_at_once() {
     let (srv, urls) = five_slow_urls();
     let r = Sim::new().with("url", &urls).with("concurrency", "5").run();
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(&r, "status"), "up");
+    assert_eq!(r.out("status"), "up");
     assert_eq!(srv.requests().len(), 5);
-    let secs = run_secs(&r);
+    let secs = r.run_secs();
     assert!(secs < 1.5, "5 × 500 ms with concurrency 5 took {secs}s");
     let times: Vec<Instant> = srv.requests().iter().map(|q| q.at).collect();
     let spread = *times.iter().max().unwrap() - *times.iter().min().unwrap();
@@ -1072,7 +1061,7 @@ fn concurrency_1_checks_one_url_at_a_time() {
     let r = Sim::new().with("url", &urls).with("concurrency", "1").run();
     assert_eq!(r.exit_code(), 0, "{r}");
     assert_eq!(srv.requests().len(), 5);
-    let secs = run_secs(&r);
+    let secs = r.run_secs();
     assert!(
         secs >= 2.5,
         "5 × 500 ms with concurrency 1 took only {secs}s"
@@ -1160,9 +1149,9 @@ fn fail_on_down_false_exits_0_but_reports_down() {
         .run();
     assert_eq!(r.exit_code(), 0, "{r}");
     assert_eq!(r.conclusion(), "success");
-    assert_eq!(out(&r, "status"), "down");
-    assert_eq!(out(&r, "healthy"), "false");
-    assert_eq!(out(&r, "failed-urls"), url);
+    assert_eq!(r.out("status"), "down");
+    assert_eq!(r.out("healthy"), "false");
+    assert_eq!(r.out("failed-urls"), url);
     assert_eq!(only_result(&r)["status"], "down");
     assert_eq!(srv.hits("/busy"), 1);
     let errors = r.annotations("error");

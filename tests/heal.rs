@@ -115,24 +115,6 @@ fn base(service: &TestServer, slack: &TestServer) -> Sim {
         .arg(&format!("--api-url=http://127.0.0.1:{}", refused_port()))
 }
 
-fn out(r: &SimReport, name: &str) -> String {
-    r.output(name)
-        .unwrap_or_else(|| panic!("no `{name}` output:\n{r}"))
-}
-
-/// How long runner-sim ran the steps (without Python's start-up).
-fn run_secs(r: &SimReport) -> f64 {
-    r.json["duration_s"]
-        .as_f64()
-        .unwrap_or(r.wall.as_secs_f64())
-}
-
-fn exited_after_signal(r: &SimReport) -> f64 {
-    r.json["exited_after_first_signal_s"]
-        .as_f64()
-        .unwrap_or_else(|| panic!("no exited_after_first_signal_s in the report:\n{r}"))
-}
-
 /// Every secret the hook carries: the whole URL, its key, the header values.
 fn hook_secrets(service: &TestServer) -> Vec<String> {
     vec![
@@ -240,11 +222,11 @@ fn healed_within_the_wait_passes_with_one_hook_call_and_one_slack_message() {
     let r = base(&service, &slack).run();
 
     assert_eq!(r.exit_code(), 0, "fail-on-down judges the final state\n{r}");
-    assert_eq!(out(&r, "healed"), "true", "{r}");
-    assert_eq!(out(&r, "heal-error"), "", "{r}");
-    assert_eq!(out(&r, "healthy"), "true", "{r}");
-    assert_eq!(out(&r, "status"), "up", "{r}");
-    assert_eq!(out(&r, "failed-urls"), "", "{r}");
+    assert_eq!(r.out("healed"), "true", "{r}");
+    assert_eq!(r.out("heal-error"), "", "{r}");
+    assert_eq!(r.out("healthy"), "true", "{r}");
+    assert_eq!(r.out("status"), "up", "{r}");
+    assert_eq!(r.out("failed-urls"), "", "{r}");
     let result = only_result(&r);
     assert_eq!(result["status"], "up", "{r}");
     assert_eq!(result["http_status"], 200, "{r}");
@@ -357,7 +339,7 @@ fn healed_within_the_wait_passes_with_one_hook_call_and_one_slack_message() {
         sent[0]["attachments"][0]["color"], "#2eb886",
         "green: it is up"
     );
-    assert_eq!(out(&r, "notified"), "true", "{r}");
+    assert_eq!(r.out("notified"), "true", "{r}");
     assert_no_leak(&r, &slack, &hook_secrets(&service));
 }
 
@@ -385,7 +367,7 @@ fn the_night_replayed_one_message_says_it_was_down_and_is_back() {
 
     let before = run(1);
     assert_eq!(before.exit_code(), 0, "{before}");
-    assert_eq!(out(&before, "healed"), "", "not tried when up\n{before}");
+    assert_eq!(before.out("healed"), "", "not tried when up\n{before}");
     assert_eq!(service.hits(HOOK), 0, "{before}");
     assert!(
         messages(&slack).is_empty(),
@@ -394,7 +376,7 @@ fn the_night_replayed_one_message_says_it_was_down_and_is_back() {
 
     let night = run(2);
     assert_eq!(night.exit_code(), 0, "{night}");
-    assert_eq!(out(&night, "healed"), "true", "{night}");
+    assert_eq!(night.out("healed"), "true", "{night}");
     assert_eq!(service.hits(HOOK), 1, "{night}");
     let sent = messages(&slack);
     assert_eq!(sent.len(), 1, "one message for the night\n{night}");
@@ -413,7 +395,7 @@ fn the_night_replayed_one_message_says_it_was_down_and_is_back() {
 
     let after = run(3);
     assert_eq!(after.exit_code(), 0, "{after}");
-    assert_eq!(out(&after, "healed"), "", "{after}");
+    assert_eq!(after.out("healed"), "", "{after}");
     assert_eq!(service.hits(HOOK), 1, "{after}");
     assert_eq!(
         messages(&slack).len(),
@@ -436,9 +418,9 @@ fn not_healed_when_the_hook_does_nothing_fails_and_says_still_down() {
     let r = base(&service, &slack).with("heal-wait", "2s").run();
 
     assert_eq!(r.exit_code(), 1, "{r}");
-    assert_eq!(out(&r, "healed"), "false", "{r}");
-    assert_eq!(out(&r, "heal-error"), "", "the hook itself worked\n{r}");
-    assert_eq!(out(&r, "healthy"), "false", "{r}");
+    assert_eq!(r.out("healed"), "false", "{r}");
+    assert_eq!(r.out("heal-error"), "", "the hook itself worked\n{r}");
+    assert_eq!(r.out("healthy"), "false", "{r}");
     let result = only_result(&r);
     assert_eq!(result["status"], "down", "{r}");
     assert_eq!(result["healed"], false, "{r}");
@@ -450,7 +432,7 @@ fn not_healed_when_the_hook_does_nothing_fails_and_says_still_down() {
         (5..=9).contains(&rechecks),
         "2 s of re-checks 250 ms apart, not {rechecks}\n{r}"
     );
-    let secs = run_secs(&r);
+    let secs = r.run_secs();
     assert!(
         (2.0..6.0).contains(&secs),
         "heal-wait 2s bounds the run: {secs} s\n{r}"
@@ -487,8 +469,8 @@ fn assert_refused(r: &SimReport, service: &TestServer, slack: &TestServer, statu
         1,
         "nothing is re-checked after a refused call (the service would have been up)\n{r}"
     );
-    assert_eq!(out(r, "healed"), "false", "{r}");
-    let error = out(r, "heal-error");
+    assert_eq!(r.out("healed"), "false", "{r}");
+    let error = r.out("heal-error");
     let prefix = format!("the restart hook answered HTTP {status}: ");
     assert!(error.starts_with(&prefix), "{error:?}\n{r}");
     assert!(!error.contains('\n') && !error.contains('\r'), "{error:?}");
@@ -578,7 +560,7 @@ fn hook_answering_404_fails_only_through_the_verdict() {
         error, "the restart hook answered HTTP 404: Not Found: no such hook",
         "the body is trimmed"
     );
-    assert_eq!(out(&r, "healthy"), "false", "{r}");
+    assert_eq!(r.out("healthy"), "false", "{r}");
     let errors = r.annotations("error");
     assert!(
         errors.iter().all(|e| !e.contains("restart hook")),
@@ -595,8 +577,8 @@ fn hook_that_cannot_be_reached_is_reported() {
     let r = base(&target, &slack).with_secret("heal-url", &hook).run();
 
     assert_eq!(r.exit_code(), 1, "{r}");
-    assert_eq!(out(&r, "healed"), "false", "{r}");
-    let error = out(&r, "heal-error");
+    assert_eq!(r.out("healed"), "false", "{r}");
+    let error = r.out("heal-error");
     assert!(error.contains("cannot be reached"), "{error:?}\n{r}");
     assert_eq!(warnings_about_the_hook(&r).len(), 1, "{r}");
     assert_eq!(target.hits(HEALTH), 1, "nothing re-checked\n{r}");
@@ -616,7 +598,7 @@ fn slow_hanging_hook_is_given_up_after_its_30_s_limit() {
         .timeout(Duration::from_secs(60))
         .run();
 
-    let secs = run_secs(&r);
+    let secs = r.run_secs();
     assert!(
         (29.0..36.0).contains(&secs),
         "the hook call is bounded by its 30 s limit: {secs} s\n{r}"
@@ -624,8 +606,8 @@ fn slow_hanging_hook_is_given_up_after_its_30_s_limit() {
     assert_eq!(r.exit_code(), 1, "{r}");
     assert_eq!(service.hits(HOOK), 1, "{r}");
     assert_eq!(service.hits(HEALTH), 1, "nothing re-checked\n{r}");
-    assert_eq!(out(&r, "healed"), "false", "{r}");
-    let error = out(&r, "heal-error");
+    assert_eq!(r.out("healed"), "false", "{r}");
+    let error = r.out("heal-error");
     assert!(
         error.contains("did not answer within 30s"),
         "{error:?}\n{r}"
@@ -663,7 +645,7 @@ fn two_down_urls_make_one_hook_call_and_both_come_back() {
         .run();
 
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(&r, "healed"), "true", "{r}");
+    assert_eq!(r.out("healed"), "true", "{r}");
     let calls = service.requests_to(HOOK);
     assert_eq!(calls.len(), 1, "once per run, not once per URL\n{r}");
     assert_eq!(calls[0].method, "PUT");
@@ -721,8 +703,8 @@ fn one_of_two_coming_back_is_not_healed() {
         .run();
 
     assert_eq!(r.exit_code(), 1, "{r}");
-    assert_eq!(out(&r, "healed"), "false", "{r}");
-    assert_eq!(out(&r, "failed-urls"), service.url("/b"), "{r}");
+    assert_eq!(r.out("healed"), "false", "{r}");
+    assert_eq!(r.out("failed-urls"), service.url("/b"), "{r}");
     let results = r.results();
     assert_eq!(results[0]["status"], "up", "{r}");
     assert_eq!(results[0]["healed"], true, "{r}");
@@ -766,7 +748,7 @@ fn cooldown_across_runs_holds_the_hook_back() {
 
     let first = run(1).run();
     assert_eq!(first.exit_code(), 1, "{first}");
-    assert_eq!(out(&first, "healed"), "false", "{first}");
+    assert_eq!(first.out("healed"), "false", "{first}");
     assert_eq!(service.hits(HOOK), 1, "{first}");
     let checked = service.hits(HEALTH);
 
@@ -777,8 +759,8 @@ fn cooldown_across_runs_holds_the_hook_back() {
         1,
         "not called again within the cooldown\n{second}"
     );
-    assert_eq!(out(&second, "healed"), "", "not tried\n{second}");
-    assert_eq!(out(&second, "heal-error"), "", "{second}");
+    assert_eq!(second.out("healed"), "", "not tried\n{second}");
+    assert_eq!(second.out("heal-error"), "", "{second}");
     assert_eq!(
         service.hits(HEALTH),
         checked + 1,
@@ -803,7 +785,7 @@ fn cooldown_across_runs_holds_the_hook_back() {
     std::thread::sleep(Duration::from_millis(1100));
     let third = run(3).with("heal-cooldown", "1s").run();
     assert_eq!(service.hits(HOOK), 2, "the cooldown has passed\n{third}");
-    assert_eq!(out(&third, "healed"), "false", "{third}");
+    assert_eq!(third.out("healed"), "false", "{third}");
     for r in [&first, &second, &third] {
         assert_no_leak(r, &slack, &hook_secrets(&service));
     }
@@ -830,14 +812,14 @@ fn failure_threshold_holds_the_hook_until_the_url_counts_as_down() {
         0,
         "one failure does not count yet\n{first}"
     );
-    assert_eq!(out(&first, "healed"), "", "{first}");
+    assert_eq!(first.out("healed"), "", "{first}");
     let second = run(2);
     assert_eq!(
         service.hits(HOOK),
         1,
         "two failures count as down\n{second}"
     );
-    assert_eq!(out(&second, "healed"), "true", "{second}");
+    assert_eq!(second.out("healed"), "true", "{second}");
     assert_eq!(second.exit_code(), 0, "{second}");
     for r in [&first, &second] {
         assert_no_leak(r, &slack, &hook_secrets(&service));
@@ -859,7 +841,7 @@ fn sigint_during_the_recheck_loop_stops_at_once_without_another_hook_call() {
         .run();
 
     assert_eq!(r.signals()[0]["signal"], "SIGINT", "{r}");
-    let after = exited_after_signal(&r);
+    let after = r.exited_after_signal();
     assert!(after < 1.0, "exited {after} s after SIGINT\n{r}");
     assert_eq!(service.hits(HOOK), 1, "{r}");
     let checks = service.hits(HEALTH);
@@ -898,10 +880,10 @@ fn never_called_when_the_run_is_cancelled_before() {
         .signal_after(1.0)
         .run();
 
-    assert!(exited_after_signal(&r) < 1.0, "{r}");
+    assert!(r.exited_after_signal() < 1.0, "{r}");
     assert_eq!(r.exit_code(), 1, "{r}");
     assert_eq!(service.hits(HOOK), 0, "{r}");
-    assert_eq!(out(&r, "healed"), "", "{r}");
+    assert_eq!(r.out("healed"), "", "{r}");
     assert_eq!(restart_section(&r), "", "{r}");
     assert_no_leak(&r, &slack, &hook_secrets(&service));
 }
@@ -925,8 +907,8 @@ fn never_called_when_heal_url_is_empty() {
     assert_eq!(r.exit_code(), 1, "{r}");
     assert_eq!(service.hits(HOOK), 0, "{r}");
     assert_eq!(service.hits(HEALTH), 1, "{r}");
-    assert_eq!(out(&r, "healed"), "", "{r}");
-    assert_eq!(out(&r, "heal-error"), "", "{r}");
+    assert_eq!(r.out("healed"), "", "{r}");
+    assert_eq!(r.out("heal-error"), "", "{r}");
     assert_eq!(only_result(&r)["healed"], false, "{r}");
     assert_eq!(restart_section(&r), "", "{r}");
     assert!(!r.log_text().contains("Restart hook"), "{r}");
@@ -955,9 +937,9 @@ fn never_called_for_a_degraded_url() {
         .run();
 
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(&r, "status"), "degraded", "{r}");
+    assert_eq!(r.out("status"), "degraded", "{r}");
     assert_eq!(service.hits(HOOK), 0, "{r}");
-    assert_eq!(out(&r, "healed"), "", "{r}");
+    assert_eq!(r.out("healed"), "", "{r}");
     assert_eq!(restart_section(&r), "", "{r}");
     for m in messages(&slack) {
         assert!(!all_text(&m).contains(":adhesive_bandage:"), "{m}");
@@ -1005,7 +987,7 @@ fn the_hook_path_is_not_shown() {
     let slack = slack_ok();
     let secret_path = HOOK.trim_start_matches("/deploy/");
     let r = base(&service, &slack).watch_secret(secret_path).run();
-    assert_eq!(out(&r, "healed"), "true", "{r}");
+    assert_eq!(r.out("healed"), "true", "{r}");
     let mut secrets = hook_secrets(&service);
     secrets.push(secret_path.to_string());
     assert!(
@@ -1026,7 +1008,8 @@ fn a_hook_error_that_echoes_a_secret_does_not_carry_it_out() {
     let r = base(&service, &slack).run();
     assert_eq!(service.hits(HOOK), 1, "{r}");
     assert!(
-        out(&r, "heal-error").starts_with("the restart hook answered HTTP 401"),
+        r.out("heal-error")
+            .starts_with("the restart hook answered HTTP 401"),
         "{r}"
     );
     assert_no_leak(&r, &slack, &hook_secrets(&service));
@@ -1050,7 +1033,7 @@ fn a_cancel_during_the_rechecks_is_reported_as_a_cancelled_run() {
         service.hits(HEALTH) >= 3,
         "the signal came during the re-checks\n{r}"
     );
-    let notify_error = out(&r, "notify-error");
+    let notify_error = r.out("notify-error");
     assert!(notify_error.contains("cancelled"), "{notify_error:?}\n{r}");
     let errors = r.annotations("error");
     assert!(
@@ -1081,7 +1064,7 @@ fn sigint_while_the_hook_call_hangs_stops_at_once() {
     let slack = slack_ok();
     let r = base(&service, &slack).signal_after(1.5).run();
 
-    let after = exited_after_signal(&r);
+    let after = r.exited_after_signal();
     assert!(after < 1.0, "exited {after} s after SIGINT\n{r}");
     assert_eq!(r.exit_code(), 1, "{r}");
     assert_eq!(service.hits(HOOK), 1, "{r}");
@@ -1113,7 +1096,7 @@ fn a_degraded_url_next_to_a_down_one_is_not_a_trigger() {
         .run();
 
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(&r, "healed"), "true", "{r}");
+    assert_eq!(r.out("healed"), "true", "{r}");
     assert_eq!(service.hits(HOOK), 1, "{r}");
     assert_eq!(
         service.hits("/slow"),

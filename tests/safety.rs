@@ -59,31 +59,6 @@ fn command_names(r: &SimReport) -> Vec<String> {
         .collect()
 }
 
-/// Leaks that the binary caused: everything except the runner's own echo of the `with:`
-/// inputs in the log header (which only `--secret` would cover, and which a test that watches
-/// a value without registering it as a secret triggers on purpose).
-fn binary_leaks(r: &SimReport) -> Vec<Value> {
-    r.leaks()
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|l| {
-            !(l["where"] == "log"
-                && l["detail"]
-                    .as_str()
-                    .is_some_and(|d| d.starts_with("a runner log line")))
-        })
-        .collect()
-}
-
-/// The `exited_after_first_signal_s` figure of a run with `--signal-after`.
-fn exited_after_signal(r: &SimReport) -> f64 {
-    r.json["exited_after_first_signal_s"]
-        .as_f64()
-        .unwrap_or_else(|| panic!("no exited_after_first_signal_s in the report:\n{r}"))
-}
-
 /// Every `::add-mask::` the binary printed comes first on stdout: stdout lines 1..=k are the
 /// k masks, and no mask comes from stderr.
 fn assert_masks_first(r: &SimReport) {
@@ -536,7 +511,7 @@ fn bad_basic_auth_without_colon_is_not_echoed() {
     assert!(errors[0].contains("basic-auth"), "{r}");
     assert!(errors[0].contains("user:password"), "{r}");
     assert!(
-        binary_leaks(&r).is_empty(),
+        r.binary_leaks().is_empty(),
         "the bad basic-auth value must not be printed\n{r}"
     );
     assert!(server.requests().is_empty(), "{r}");
@@ -818,7 +793,7 @@ fn assert_secrets_safe(r: &SimReport, secrets: &Secrets, keep: &TempDir, registe
     if registered {
         assert_eq!(r.leaks(), &serde_json::json!([]), "no leaks\n{r}");
     } else {
-        let leaks = binary_leaks(r);
+        let leaks = r.binary_leaks();
         assert!(leaks.is_empty(), "the binary leaked: {leaks:?}\n{r}");
     }
     if registered {
@@ -1035,7 +1010,7 @@ fn url_user_info_not_printed_in_an_invalid_url_error() {
     assert_eq!(r.exit_code(), 2, "{r}");
     assert_eq!(r.annotations("error").len(), 1, "{r}");
     assert!(r.annotations("error")[0].contains("url"), "{r}");
-    let leaks = binary_leaks(&r);
+    let leaks = r.binary_leaks();
     assert!(
         leaks.is_empty(),
         "the URL's password was printed unmasked: {leaks:?}\n{r}"
@@ -1246,7 +1221,7 @@ fn sigint_mid_retry(sim: Sim) {
         Some(1),
         "SIGINT alone must stop it\n{r}"
     );
-    let after = exited_after_signal(&r);
+    let after = r.exited_after_signal();
     assert!(after < 1.0, "exited {after} s after SIGINT\n{r}");
     assert_eq!(server.hits("/"), 1, "{r}");
     assert_cancelled_report(&r, &server.url("/"), 1);
@@ -1261,7 +1236,7 @@ fn sigint_mid_request(sim: Sim) {
         .signal_after(1.0)
         .run();
     assert_eq!(r.signals().as_array().map(Vec::len), Some(1), "{r}");
-    let after = exited_after_signal(&r);
+    let after = r.exited_after_signal();
     assert!(after < 1.0, "exited {after} s after SIGINT\n{r}");
     assert_eq!(server.hits("/"), 1, "{r}");
     assert_cancelled_report(&r, &server.url("/"), 0);

@@ -197,24 +197,6 @@ fn run_for(verdict: Verdict, targets: &TestServer, slack: &TestServer) -> Sim {
     }
 }
 
-fn out(r: &SimReport, name: &str) -> String {
-    r.output(name)
-        .unwrap_or_else(|| panic!("no `{name}` output:\n{r}"))
-}
-
-/// How long runner-sim ran the step (without Python's start-up).
-fn run_secs(r: &SimReport) -> f64 {
-    r.json["duration_s"]
-        .as_f64()
-        .unwrap_or(r.wall.as_secs_f64())
-}
-
-fn exited_after_signal(r: &SimReport) -> f64 {
-    r.json["exited_after_first_signal_s"]
-        .as_f64()
-        .unwrap_or_else(|| panic!("no exited_after_first_signal_s in the report:\n{r}"))
-}
-
 /// The warnings about Slack's delivery (`Slack: message not delivered: …`).
 fn slack_warnings(r: &SimReport) -> Vec<String> {
     r.annotations("warning")
@@ -225,8 +207,8 @@ fn slack_warnings(r: &SimReport) -> Vec<String> {
 
 /// The step delivered: `notified` true, `notify-error` empty, no Slack warning, a summary note.
 fn assert_notified(r: &SimReport) {
-    assert_eq!(out(r, "notified"), "true", "{r}");
-    assert_eq!(out(r, "notify-error"), "", "{r}");
+    assert_eq!(r.out("notified"), "true", "{r}");
+    assert_eq!(r.out("notify-error"), "", "{r}");
     assert!(slack_warnings(r).is_empty(), "{r}");
     assert!(
         r.summary().contains("Slack: message delivered"),
@@ -243,8 +225,8 @@ fn assert_rejected(r: &SimReport, slack: &TestServer, route: &str, code: &str, h
         0,
         "a Slack failure alone leaves the exit code\n{r}"
     );
-    assert_eq!(out(r, "notified"), "false", "{r}");
-    let error = out(r, "notify-error");
+    assert_eq!(r.out("notified"), "false", "{r}");
+    let error = r.out("notify-error");
     assert!(
         error.contains(code),
         "notify-error names {code}: {error:?}\n{r}"
@@ -286,9 +268,9 @@ fn policy_table(policy: &str, due: [bool; 3]) {
             .run();
         let what = format!("notify: {policy}, status {}", verdict.word());
         assert_eq!(r.exit_code(), verdict.exit(), "{what}\n{r}");
-        assert_eq!(out(&r, "status"), verdict.word(), "{what}\n{r}");
-        assert_eq!(out(&r, "notified"), due.to_string(), "{what}\n{r}");
-        assert_eq!(out(&r, "notify-error"), "", "{what}\n{r}");
+        assert_eq!(r.out("status"), verdict.word(), "{what}\n{r}");
+        assert_eq!(r.out("notified"), due.to_string(), "{what}\n{r}");
+        assert_eq!(r.out("notify-error"), "", "{what}\n{r}");
         assert!(slack_warnings(&r).is_empty(), "{what}\n{r}");
         let sent = deliveries(&slack);
         assert_eq!(sent.len(), usize::from(due), "{what}: messages sent\n{r}");
@@ -345,10 +327,10 @@ fn default_policy_is_change() {
     let targets = targets();
     let slack = slack_ok();
     let r = run_for(Verdict::Up, &targets, &slack).run();
-    assert_eq!(out(&r, "notified"), "false", "{r}");
+    assert_eq!(r.out("notified"), "false", "{r}");
     assert_eq!(slack.hits(HOOK), 0, "{r}");
     let r = run_for(Verdict::Down, &targets, &slack).run();
-    assert_eq!(out(&r, "notified"), "true", "{r}");
+    assert_eq!(r.out("notified"), "true", "{r}");
     assert_eq!(deliveries(&slack).len(), 1, "{r}");
 }
 
@@ -412,7 +394,7 @@ fn webhook_404_no_service_is_explained_not_retried() {
         "no_service",
         "create a new incoming webhook",
     );
-    assert!(out(&r, "notify-error").contains("404"), "{r}");
+    assert!(r.out("notify-error").contains("404"), "{r}");
 }
 
 #[test]
@@ -543,8 +525,8 @@ fn slow_webhook_always_503_gives_up_within_the_budget() {
         "the Slack phase is bounded by 30 s; the run took {took:?}\n{r}"
     );
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(&r, "notified"), "false", "{r}");
-    let error = out(&r, "notify-error");
+    assert_eq!(r.out("notified"), "false", "{r}");
+    let error = r.out("notify-error");
     assert!(error.contains("503"), "{error:?}\n{r}");
     assert!(
         error.contains("tries"),
@@ -568,15 +550,15 @@ fn slow_hanging_webhook_ends_within_the_budget() {
     let r = run_for(Verdict::Up, &targets, &slack)
         .with("notify", "always")
         .run();
-    let secs = run_secs(&r);
+    let secs = r.run_secs();
     assert!(
         secs < 33.0,
         "the step ends within the 30 s budget (+ the check); it took {secs} s\n{r}"
     );
     assert!(secs >= 20.0, "it did wait for Slack: {secs} s\n{r}");
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(&r, "notified"), "false", "{r}");
-    let error = out(&r, "notify-error");
+    assert_eq!(r.out("notified"), "false", "{r}");
+    let error = r.out("notify-error");
     assert!(error.contains("no answer"), "{error:?}\n{r}");
     assert!(slack.hits(HOOK) >= 2, "a timed-out try is retried\n{r}");
     assert_eq!(slack_warnings(&r).len(), 1, "{r}");
@@ -592,9 +574,9 @@ fn fail_on_notify_error_turns_a_rejection_into_exit_3() {
         .with("fail-on-notify-error", "true")
         .run();
     assert_eq!(r.exit_code(), 3, "{r}");
-    assert_eq!(out(&r, "healthy"), "true", "{r}");
-    assert_eq!(out(&r, "notified"), "false", "{r}");
-    assert!(out(&r, "notify-error").contains("no_service"), "{r}");
+    assert_eq!(r.out("healthy"), "true", "{r}");
+    assert_eq!(r.out("notified"), "false", "{r}");
+    assert!(r.out("notify-error").contains("no_service"), "{r}");
     let errors = r.annotations("error");
     assert_eq!(errors.len(), 1, "one ::error says why the step failed\n{r}");
     assert!(errors[0].contains("no_service"), "{errors:?}");
@@ -1093,7 +1075,7 @@ fn hostile_slack_error_body_is_cleaned() {
         .with("notify", "always")
         .run();
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(&r, "notified"), "false", "{r}");
+    assert_eq!(r.out("notified"), "false", "{r}");
     // No annotation from Slack's text: no ::error at all, one warning that is upcheck's own.
     assert!(r.annotations("error").is_empty(), "{r}");
     let commands = r.commands().as_array().cloned().unwrap_or_default();
@@ -1132,7 +1114,7 @@ fn hostile_slack_error_body_is_cleaned() {
             .all(|c| c["data"] != "pwned"),
         "{r}"
     );
-    let error = out(&r, "notify-error");
+    let error = r.out("notify-error");
     for bad in ["::", "##[", "<", ">", "\n"] {
         assert!(!error.contains(bad), "{bad:?} in notify-error: {error:?}");
     }
@@ -1160,7 +1142,7 @@ fn hostile_slack_error_body_is_not_echoed_as_a_code() {
     let r = run_for(Verdict::Up, &targets, &slack)
         .with("notify", "always")
         .run();
-    assert_eq!(out(&r, "notified"), "false", "{r}");
+    assert_eq!(r.out("notified"), "false", "{r}");
     for level in ["error", "warning", "notice"] {
         for a in r.annotations(level) {
             assert!(
@@ -1169,7 +1151,7 @@ fn hostile_slack_error_body_is_not_echoed_as_a_code() {
             );
         }
     }
-    let error = out(&r, "notify-error");
+    let error = r.out("notify-error");
     assert!(
         !error.contains("pwned"),
         "Slack's text in notify-error: {error:?}"
@@ -1194,23 +1176,6 @@ fn binary_masks(r: &SimReport) -> Vec<String> {
         .collect()
 }
 
-/// Leaks the binary caused: all but the runner's own echo of the `with:` inputs, which only
-/// `--secret` covers.
-fn binary_leaks(r: &SimReport) -> Vec<Value> {
-    r.leaks()
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|l| {
-            !(l["where"] == "log"
-                && l["detail"]
-                    .as_str()
-                    .is_some_and(|d| d.starts_with("a runner log line")))
-        })
-        .collect()
-}
-
 #[test]
 fn webhook_url_and_bot_token_are_masked_and_never_leak() {
     let targets = targets();
@@ -1228,7 +1193,7 @@ fn webhook_url_and_bot_token_are_masked_and_never_leak() {
         binary_masks(&r).contains(&hook),
         "upcheck masks it too\n{r}"
     );
-    assert!(!out(&r, "notify-error").contains("T0SECRET1"), "{r}");
+    assert!(!r.out("notify-error").contains("T0SECRET1"), "{r}");
     let sent = deliveries(&slack);
     assert_eq!(sent.len(), 1, "{r}");
     assert!(
@@ -1266,7 +1231,7 @@ fn webhook_url_and_bot_token_unregistered_are_masked_by_upcheck() {
         .watch_secret(&hook)
         .env("SLACK_WEBHOOK_URL", &hook)
         .run();
-    assert_eq!(binary_leaks(&r), Vec::<Value>::new(), "{r}");
+    assert_eq!(r.binary_leaks(), Vec::<Value>::new(), "{r}");
     assert!(binary_masks(&r).contains(&hook), "{r}");
     assert_eq!(slack.hits(SECRET_HOOK), 1, "{r}");
     deliveries(&slack);
@@ -1280,7 +1245,7 @@ fn webhook_url_and_bot_token_unregistered_are_masked_by_upcheck() {
         .with("slack-channel", CHANNEL)
         .run();
     assert_notified(&r);
-    assert_eq!(binary_leaks(&r), Vec::<Value>::new(), "{r}");
+    assert_eq!(r.binary_leaks(), Vec::<Value>::new(), "{r}");
     assert!(binary_masks(&r).contains(&BOT_TOKEN.to_string()), "{r}");
     deliveries(&slack);
 }
@@ -1367,11 +1332,11 @@ fn cancelled_during_retries_sends_nothing() {
         .signal_after(1.0)
         .run();
     assert_eq!(r.signals()[0]["signal"], "SIGINT", "{r}");
-    let after = exited_after_signal(&r);
+    let after = r.exited_after_signal();
     assert!(after < 1.0, "exited {after} s after SIGINT\n{r}");
     assert_eq!(slack.hits(HOOK), 0, "no message for a cancelled run\n{r}");
-    assert_eq!(out(&r, "notified"), "false", "{r}");
-    let error = out(&r, "notify-error");
+    assert_eq!(r.out("notified"), "false", "{r}");
+    let error = r.out("notify-error");
     assert!(error.contains("cancelled"), "{error:?}\n{r}");
 }
 
@@ -1386,11 +1351,11 @@ fn cancelled_while_slack_hangs_stops_at_once() {
         .with("notify", "always")
         .signal_after(1.5)
         .run();
-    let after = exited_after_signal(&r);
+    let after = r.exited_after_signal();
     assert!(after < 1.0, "exited {after} s after SIGINT\n{r}");
     assert_eq!(slack.hits(HOOK), 1, "{r}");
-    assert_eq!(out(&r, "notified"), "false", "{r}");
-    assert!(out(&r, "notify-error").contains("cancelled"), "{r}");
+    assert_eq!(r.out("notified"), "false", "{r}");
+    assert!(r.out("notify-error").contains("cancelled"), "{r}");
     assert_eq!(
         r.exit_code(),
         1,

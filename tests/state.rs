@@ -66,11 +66,6 @@ fn sim(cache: &TempDir, n: u32) -> Sim {
         .with("timeout", "5s")
 }
 
-fn out(r: &SimReport, name: &str) -> String {
-    r.output(name)
-        .unwrap_or_else(|| panic!("no `{name}` output:\n{r}"))
-}
-
 /// The step of the composite action with this id.
 fn step<'a>(r: &'a SimReport, id: &str) -> &'a Value {
     r.json["steps"]
@@ -311,9 +306,9 @@ fn the_cache_carries_the_state_from_run_to_run_even_after_a_failed_run() {
     // Run 1: nothing remembered; down is a change from unknown; the step fails (exit 1).
     let r1 = sim(&cache, 1).with("url", &url).run();
     assert_eq!(r1.exit_code(), 1, "{r1}");
-    assert_eq!(out(&r1, "status"), "down", "{r1}");
-    assert_eq!(out(&r1, "previous-status"), "unknown", "{r1}");
-    assert_eq!(out(&r1, "changed"), "true", "{r1}");
+    assert_eq!(r1.out("status"), "down", "{r1}");
+    assert_eq!(r1.out("previous-status"), "unknown", "{r1}");
+    assert_eq!(r1.out("changed"), "true", "{r1}");
     let res = r1.results();
     assert_eq!(res[0]["previous_status"], Value::Null, "{r1}");
     assert_eq!(res[0]["changed"], true, "{r1}");
@@ -332,8 +327,8 @@ fn the_cache_carries_the_state_from_run_to_run_even_after_a_failed_run() {
     // Run 2: the failed run's state came back through the cache.
     let r2 = sim(&cache, 2).with("url", &url).run();
     assert_eq!(r2.exit_code(), 1, "{r2}");
-    assert_eq!(out(&r2, "previous-status"), "down", "{r2}");
-    assert_eq!(out(&r2, "changed"), "false", "{r2}");
+    assert_eq!(r2.out("previous-status"), "down", "{r2}");
+    assert_eq!(r2.out("changed"), "false", "{r2}");
     let res = r2.results();
     assert_eq!(res[0]["previous_status"], "down", "{r2}");
     assert_eq!(res[0]["changed"], false, "{r2}");
@@ -352,9 +347,9 @@ fn the_cache_carries_the_state_from_run_to_run_even_after_a_failed_run() {
     // Run 3: back up; the recovery carries the outage's start and length.
     let r3 = sim(&cache, 3).with("url", &url).run();
     assert_eq!(r3.exit_code(), 0, "{r3}");
-    assert_eq!(out(&r3, "status"), "up", "{r3}");
-    assert_eq!(out(&r3, "previous-status"), "down", "{r3}");
-    assert_eq!(out(&r3, "changed"), "true", "{r3}");
+    assert_eq!(r3.out("status"), "up", "{r3}");
+    assert_eq!(r3.out("previous-status"), "down", "{r3}");
+    assert_eq!(r3.out("changed"), "true", "{r3}");
     let res = r3.results();
     assert_eq!(res[0]["previous_status"], "down", "{r3}");
     assert_eq!(res[0]["changed"], true, "{r3}");
@@ -393,10 +388,10 @@ fn notify_change_tells_slack_only_when_something_changed() {
     let mut sent = 0;
     for (n, (status, previous, due)) in (1..).zip(expected) {
         let r = run(n);
-        assert_eq!(out(&r, "status"), status, "run {n}: {r}");
-        assert_eq!(out(&r, "previous-status"), previous, "run {n}: {r}");
-        assert_eq!(out(&r, "notified"), due.to_string(), "run {n}: {r}");
-        assert_eq!(out(&r, "notify-error"), "", "run {n}: {r}");
+        assert_eq!(r.out("status"), status, "run {n}: {r}");
+        assert_eq!(r.out("previous-status"), previous, "run {n}: {r}");
+        assert_eq!(r.out("notified"), due.to_string(), "run {n}: {r}");
+        assert_eq!(r.out("notify-error"), "", "run {n}: {r}");
         sent += usize::from(due);
         assert_eq!(
             messages(&slack).len(),
@@ -440,8 +435,8 @@ fn thresholds_hold_the_status_until_enough_runs_agree() {
     for n in 1..=2 {
         let r = run(&cache, n, "/svc");
         assert_eq!(r.exit_code(), 0, "run {n}: {r}");
-        assert_eq!(out(&r, "status"), "up", "run {n}: {r}");
-        assert_eq!(out(&r, "healthy"), "true", "run {n}: {r}");
+        assert_eq!(r.out("status"), "up", "run {n}: {r}");
+        assert_eq!(r.out("healthy"), "true", "run {n}: {r}");
         let res = r.results();
         let why = format!("{} {}", res[0]["error"], res[0]["warning"]);
         assert!(
@@ -454,16 +449,16 @@ fn thresholds_hold_the_status_until_enough_runs_agree() {
     // The third: down, and one message.
     let r = run(&cache, 3, "/svc");
     assert_eq!(r.exit_code(), 1, "{r}");
-    assert_eq!(out(&r, "status"), "down", "{r}");
-    assert_eq!(out(&r, "previous-status"), "up", "{r}");
-    assert_eq!(out(&r, "changed"), "true", "{r}");
+    assert_eq!(r.out("status"), "down", "{r}");
+    assert_eq!(r.out("previous-status"), "up", "{r}");
+    assert_eq!(r.out("changed"), "true", "{r}");
     assert_eq!(messages(&slack).len(), 1, "{r}");
 
     // One good run: still counted as down, no message.
     let r = run(&cache, 4, "/svc");
     assert_eq!(r.exit_code(), 1, "{r}");
-    assert_eq!(out(&r, "status"), "down", "{r}");
-    assert_eq!(out(&r, "healthy"), "false", "{r}");
+    assert_eq!(r.out("status"), "down", "{r}");
+    assert_eq!(r.out("healthy"), "false", "{r}");
     let res = r.results();
     let why = format!("{} {}", res[0]["error"], res[0]["warning"]);
     assert!(why.contains("still counted as down: 1 of 2"), "{why}\n{r}");
@@ -472,9 +467,9 @@ fn thresholds_hold_the_status_until_enough_runs_agree() {
     // The second good run: recovered, with a recovery message.
     let r = run(&cache, 5, "/svc");
     assert_eq!(r.exit_code(), 0, "{r}");
-    assert_eq!(out(&r, "status"), "up", "{r}");
-    assert_eq!(out(&r, "previous-status"), "down", "{r}");
-    assert_eq!(out(&r, "changed"), "true", "{r}");
+    assert_eq!(r.out("status"), "up", "{r}");
+    assert_eq!(r.out("previous-status"), "down", "{r}");
+    assert_eq!(r.out("changed"), "true", "{r}");
     let all = messages(&slack);
     assert_eq!(all.len(), 2, "{r}");
     assert!(all_text(&all[1]).contains("back up after"), "{:#}", all[1]);
@@ -485,8 +480,8 @@ fn thresholds_hold_the_status_until_enough_runs_agree() {
     for n in 1..=3 {
         let r = run(&other, n, "/flaky");
         assert_eq!(r.exit_code(), 0, "flaky run {n}: {r}");
-        assert_eq!(out(&r, "status"), "up", "flaky run {n}: {r}");
-        assert_eq!(out(&r, "notified"), "false", "flaky run {n}: {r}");
+        assert_eq!(r.out("status"), "up", "flaky run {n}: {r}");
+        assert_eq!(r.out("notified"), "false", "flaky run {n}: {r}");
     }
     assert_eq!(messages(&slack).len(), 2, "the flaky URL sent nothing");
 }
@@ -508,25 +503,25 @@ fn two_monitors_with_different_state_keys_keep_their_own_state() {
     };
 
     let a1 = monitor("a", 1).run();
-    assert_eq!(out(&a1, "status"), "down", "{a1}");
+    assert_eq!(a1.out("status"), "down", "{a1}");
     let b1 = monitor("b", 2).run();
-    assert_eq!(out(&b1, "status"), "up", "{b1}");
+    assert_eq!(b1.out("status"), "up", "{b1}");
     assert_eq!(
-        out(&b1, "previous-status"),
+        b1.out("previous-status"),
         "unknown",
         "B never saw A's state\n{b1}"
     );
     let a2 = monitor("a", 3).run();
-    assert_eq!(out(&a2, "previous-status"), "down", "{a2}");
-    assert_eq!(out(&a2, "changed"), "false", "{a2}");
+    assert_eq!(a2.out("previous-status"), "down", "{a2}");
+    assert_eq!(a2.out("changed"), "false", "{a2}");
     let b2 = monitor("b", 4).run();
-    assert_eq!(out(&b2, "previous-status"), "up", "{b2}");
-    assert_eq!(out(&b2, "changed"), "false", "{b2}");
+    assert_eq!(b2.out("previous-status"), "up", "{b2}");
+    assert_eq!(b2.out("changed"), "false", "{b2}");
     assert_eq!(b2.results()[0]["previous_status"], "up", "{b2}");
 
     // The same state-key in another job is another monitor too.
     let other_job = monitor("b", 5).arg("--job=other-job").run();
-    assert_eq!(out(&other_job, "previous-status"), "unknown", "{other_job}");
+    assert_eq!(other_job.out("previous-status"), "unknown", "{other_job}");
 }
 
 #[test]
@@ -540,7 +535,7 @@ fn a_state_key_that_starts_with_another_one_is_still_another_monitor() {
         .with("state-key", "api-eu")
         .with("body-contains", "never there")
         .run();
-    assert_eq!(out(&eu, "status"), "down", "{eu}");
+    assert_eq!(eu.out("status"), "down", "{eu}");
 
     let api = sim(&cache, 2)
         .with("url", &srv.url("/svc"))
@@ -548,7 +543,7 @@ fn a_state_key_that_starts_with_another_one_is_still_another_monitor() {
         .run();
     let restore = step(&api, "state-restore");
     assert_eq!(
-        out(&api, "previous-status"),
+        api.out("previous-status"),
         "unknown",
         "monitor `api` restored monitor `api-eu`'s state (cache-matched-key {})\n{api}",
         restore["outputs"]["cache-matched-key"]
@@ -566,7 +561,7 @@ fn sigint_mid_run_leaves_a_valid_state_that_the_next_run_restores() {
     let cache = TempDir::new("state-sigint");
 
     let r1 = sim(&cache, 1).with("url", &url).run();
-    assert_eq!(out(&r1, "status"), "down", "{r1}");
+    assert_eq!(r1.out("status"), "down", "{r1}");
     let first_down = r1.results()[0]["down_since"].clone();
 
     let keep = TempDir::new("state-sigint-keep");
@@ -600,9 +595,9 @@ fn sigint_mid_run_leaves_a_valid_state_that_the_next_run_restores() {
 
     // Run 3 restores it: the previous status is run 1's down, and the outage began in run 1.
     let r3 = sim(&cache, 3).with("url", &url).run();
-    assert_eq!(out(&r3, "status"), "up", "{r3}");
-    assert_eq!(out(&r3, "previous-status"), "down", "{r3}");
-    assert_eq!(out(&r3, "changed"), "true", "{r3}");
+    assert_eq!(r3.out("status"), "up", "{r3}");
+    assert_eq!(r3.out("previous-status"), "down", "{r3}");
+    assert_eq!(r3.out("changed"), "true", "{r3}");
     let res = r3.results();
     assert_eq!(res[0]["previous_status"], "down", "{r3}");
     assert_eq!(res[0]["down_since"], first_down, "{r3}");
@@ -628,17 +623,17 @@ fn a_first_run_cancelled_before_any_verdict_remembers_no_status() {
         .signal_after(1.0)
         .run();
     assert_eq!(r1.outcome(), "cancelled", "{r1}");
-    assert_eq!(out(&r1, "status"), "unknown", "{r1}");
+    assert_eq!(r1.out("status"), "unknown", "{r1}");
 
     // Nothing was ever seen of the URL: the next run's previous status is still unknown.
     let r2 = sim(&cache, 2).with("url", &url).run();
-    assert_eq!(out(&r2, "status"), "up", "{r2}");
+    assert_eq!(r2.out("status"), "up", "{r2}");
     assert_eq!(
         r2.results()[0]["previous_status"],
         Value::Null,
         "a URL never checked to a verdict was remembered with a status\n{r2}"
     );
-    assert_eq!(out(&r2, "previous-status"), "unknown", "{r2}");
+    assert_eq!(r2.out("previous-status"), "unknown", "{r2}");
 }
 
 // ---- with a clock: the binary run directly ---------------------------------------------------

@@ -301,6 +301,44 @@ fn strings(v: &Value) -> Vec<String> {
 }
 
 impl SimReport {
+    /// An output's value; panics (with the report) when the step did not write it.
+    pub fn out(&self, name: &str) -> String {
+        self.output(name)
+            .unwrap_or_else(|| panic!("no `{name}` output:\n{self}"))
+    }
+
+    /// How long runner-sim ran the steps (without Python's own start-up).
+    pub fn run_secs(&self) -> f64 {
+        self.json["duration_s"]
+            .as_f64()
+            .unwrap_or(self.wall.as_secs_f64())
+    }
+
+    /// The `exited_after_first_signal_s` figure of a run with `--signal-after`.
+    pub fn exited_after_signal(&self) -> f64 {
+        self.json["exited_after_first_signal_s"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("no exited_after_first_signal_s in the report:\n{self}"))
+    }
+
+    /// Leaks the binary caused: all but the runner's own echo of the `with:` inputs in the log
+    /// header, which only `--secret` covers (a test that watches a value without registering it
+    /// as a secret triggers that one on purpose).
+    pub fn binary_leaks(&self) -> Vec<Value> {
+        self.leaks()
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|l| {
+                !(l["where"] == "log"
+                    && l["detail"]
+                        .as_str()
+                        .is_some_and(|d| d.starts_with("a runner log line")))
+            })
+            .collect()
+    }
+
     /// The action's exit code (panics if the report has none, e.g. it never started).
     pub fn exit_code(&self) -> i64 {
         self.exit_code_opt()
