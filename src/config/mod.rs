@@ -2,6 +2,7 @@
 //! command-line flags of the same names; a flag wins. Empty means unset, values are trimmed, and
 //! any invalid value stops the run here with one `InputError`, before any request is sent.
 
+mod choices;
 mod raw;
 mod urls;
 mod values;
@@ -14,7 +15,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 use url::Url;
 
-pub use raw::{RawInputs, INPUT_NAMES};
+pub use choices::{Backoff, Choice, MentionOn, NotifyPolicy, RetryOn, SlackField};
+pub use raw::{raw_secrets, Form, Input, RawInputs, Secret, INPUTS};
 pub use urls::{parse_url_list, redact_raw, url_key, RedactedUrl, Target};
 pub use values::{format_duration, parse_bool, parse_count, parse_duration, StatusSet};
 
@@ -41,37 +43,6 @@ impl InputError {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backoff {
-    Fixed,
-    Exponential,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryOn {
-    Any,
-    Transient,
-}
-
-/// When Slack is told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotifyPolicy {
-    Always,
-    Failure,
-    Success,
-    Change,
-    Never,
-}
-
-/// When the mention is added to a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MentionOn {
-    Always,
-    Failure,
-    Success,
-    Change,
-}
-
 /// How many attempts, how long between them, and which failures are worth another try.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -82,7 +53,7 @@ pub struct RetryPolicy {
 }
 
 /// What a response must satisfy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Checks {
     pub expected: StatusSet,
     pub body_contains: Option<String>,
@@ -93,7 +64,7 @@ pub struct Checks {
 }
 
 /// How each request is made.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestSpec {
     pub method: Method,
     pub headers: HeaderMap,
@@ -105,7 +76,7 @@ pub struct RequestSpec {
 }
 
 /// Where and when Slack is told, and what the message carries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SlackSettings {
     pub notify: NotifyPolicy,
     pub webhook: Option<String>,
@@ -114,8 +85,8 @@ pub struct SlackSettings {
     pub api_url: Url,
     pub mention: Vec<String>,
     pub mention_on: MentionOn,
-    /// 8398a7/action-slack field names, `all` expanded.
-    pub fields: Vec<&'static str>,
+    /// In the order asked, each once, `all` expanded.
+    pub fields: Vec<SlackField>,
     pub fail_on_notify_error: bool,
     pub github_token: Option<String>,
 }
@@ -127,7 +98,7 @@ impl SlackSettings {
 }
 
 /// Memory between runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StateSettings {
     pub file: Option<PathBuf>,
     pub key: Option<String>,
@@ -137,7 +108,7 @@ pub struct StateSettings {
 }
 
 /// The restart hook and its re-check loop.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HealSettings {
     pub url: Option<Url>,
     pub method: Method,
@@ -149,7 +120,7 @@ pub struct HealSettings {
 }
 
 /// Everything a run needs, validated. Built once, read-only afterwards.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub targets: Vec<Target>,
     pub request: RequestSpec,
@@ -167,20 +138,6 @@ pub struct Config {
 
 pub const MAX_REDIRECTS: usize = 10;
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
-
-/// The field names 8398a7/action-slack understood.
-pub const SLACK_FIELDS: &[&str] = &[
-    "repo",
-    "message",
-    "commit",
-    "author",
-    "action",
-    "eventName",
-    "ref",
-    "workflow",
-    "job",
-    "took",
-];
 
 const DURATION_HINT: &str = "use e.g. 500ms, 3s, 1m or 1m30s (a bare number is seconds)";
 const BOOL_HINT: &str = "use true or false";
@@ -227,30 +184,18 @@ fn count(
     })
 }
 
-/// One of a few words.
-fn choice<T: Copy>(
-    input: &'static str,
-    v: &Option<String>,
-    default: T,
-    options: &[(&str, T)],
-    noun: &str,
-) -> Result<T, InputError> {
+/// One of a few words; the error lists them all.
+fn choice<T: Choice>(input: &'static str, v: &Option<String>, default: T) -> Result<T, InputError> {
     let Some(v) = v.as_deref() else {
         return Ok(default);
     };
-    options
-        .iter()
-        .find(|(word, _)| *word == v)
-        .map(|(_, value)| *value)
-        .ok_or_else(|| {
-            let words: Vec<&str> = options.iter().map(|(w, _)| *w).collect();
-            let (last, rest) = words.split_last().expect("options are never empty");
-            InputError::new(
-                input,
-                format!("{v:?} is not {noun}"),
-                format!("use {} or {last}", rest.join(", ")),
-            )
-        })
+    T::parse(v).ok_or_else(|| {
+        InputError::new(
+            input,
+            format!("{v:?} is not {}", T::NOUN),
+            format!("use {}", T::words()),
+        )
+    })
 }
 
 fn method(input: &'static str, v: &Option<String>, default: Method) -> Result<Method, InputError> {
@@ -512,28 +457,13 @@ fn retry_policy(raw: &RawInputs) -> Result<RetryPolicy, InputError> {
         "total requests per URL",
     )? as u32;
     let delay = duration("retry-delay", &raw.retry_delay, Duration::from_secs(3))?;
-    let backoff = choice(
-        "backoff",
-        &raw.backoff,
-        Backoff::Fixed,
-        &[
-            ("fixed", Backoff::Fixed),
-            ("exponential", Backoff::Exponential),
-        ],
-        "a backoff",
-    )?;
+    let backoff = choice("backoff", &raw.backoff, Backoff::Fixed)?;
     // `retry-on` wins; else jtalk's `retry-all`; else any.
     let from_retry_all = match boolean("retry-all", &raw.retry_all, true)? {
         true => RetryOn::Any,
         false => RetryOn::Transient,
     };
-    let retry_on = choice(
-        "retry-on",
-        &raw.retry_on,
-        from_retry_all,
-        &[("any", RetryOn::Any), ("transient", RetryOn::Transient)],
-        "a retry rule",
-    )?;
+    let retry_on = choice("retry-on", &raw.retry_on, from_retry_all)?;
     Ok(RetryPolicy {
         max_attempts,
         delay,
@@ -582,32 +512,8 @@ fn checks(raw: &RawInputs, method: &Method) -> Result<Checks, InputError> {
 }
 
 fn slack_settings(raw: &RawInputs, slack_env: Option<String>) -> Result<SlackSettings, InputError> {
-    use NotifyPolicy as N;
-    let notify = choice(
-        "notify",
-        &raw.notify,
-        N::Change,
-        &[
-            ("always", N::Always),
-            ("failure", N::Failure),
-            ("success", N::Success),
-            ("change", N::Change),
-            ("never", N::Never),
-        ],
-        "a notification policy",
-    )?;
-    let mention_on = choice(
-        "mention-on",
-        &raw.mention_on,
-        MentionOn::Failure,
-        &[
-            ("always", MentionOn::Always),
-            ("failure", MentionOn::Failure),
-            ("success", MentionOn::Success),
-            ("change", MentionOn::Change),
-        ],
-        "a mention rule",
-    )?;
+    let notify = choice("notify", &raw.notify, NotifyPolicy::Change)?;
+    let mention_on = choice("mention-on", &raw.mention_on, MentionOn::Failure)?;
     let webhook = raw.slack_webhook.clone().or(raw::set(slack_env));
     if let Some(w) = &webhook {
         http_url("slack-webhook", &Some(w.clone()))?;
@@ -655,18 +561,23 @@ fn slack_settings(raw: &RawInputs, slack_env: Option<String>) -> Result<SlackSet
         .filter(|f| !f.is_empty())
     {
         if name == "all" {
-            fields = SLACK_FIELDS.to_vec();
+            fields = SlackField::ALL.to_vec();
             break;
         }
-        let Some(known) = SLACK_FIELDS.iter().find(|f| **f == name) else {
+        let Some(known) = SlackField::parse(name) else {
+            let all: Vec<&str> = SlackField::ALL.iter().map(|f| f.as_str()).collect();
             return Err(InputError::new(
                 "fields",
-                format!("{:?} is not a field", crate::text::clip(name, 40)),
-                format!("use all, or some of {}", SLACK_FIELDS.join(",")),
+                format!(
+                    "{:?} is not {}",
+                    crate::text::clip(name, 40),
+                    SlackField::NOUN
+                ),
+                format!("use all, or some of {}", all.join(",")),
             ));
         };
-        if !fields.contains(known) {
-            fields.push(*known);
+        if !fields.contains(&known) {
+            fields.push(known);
         }
     }
     Ok(SlackSettings {
@@ -681,36 +592,6 @@ fn slack_settings(raw: &RawInputs, slack_env: Option<String>) -> Result<SlackSet
         fail_on_notify_error: boolean("fail-on-notify-error", &raw.fail_on_notify_error, false)?,
         github_token: raw.github_token.clone(),
     })
-}
-
-/// Secret values in raw inputs, found without validating anything: masked before any message,
-/// including an input error.
-pub fn raw_secrets(raw: &RawInputs, slack_env: Option<&str>) -> Vec<String> {
-    let mut out: Vec<String> = [
-        raw.slack_webhook.as_deref(),
-        raw.slack_token.as_deref(),
-        raw.github_token.as_deref(),
-        raw.heal_url.as_deref(),
-        raw.heartbeat_url.as_deref(),
-        slack_env,
-    ]
-    .into_iter()
-    .flatten()
-    .map(|s| s.trim().to_string())
-    .collect();
-    if let Some((_, password)) = raw.basic_auth.as_deref().and_then(|a| a.split_once(':')) {
-        out.push(password.trim().to_string());
-    }
-    for lines in [&raw.headers, &raw.heal_headers].into_iter().flatten() {
-        out.extend(
-            lines
-                .lines()
-                .filter_map(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_string()),
-        );
-    }
-    out.retain(|s| !s.is_empty());
-    out
 }
 
 /// The `ca-cert` input: PEM text, or a path to a PEM file; it must hold at least one certificate.

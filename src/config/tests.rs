@@ -331,18 +331,152 @@ fn later_feature_settings_parse() {
     assert_eq!(c.heal.method, Method::POST);
     assert_eq!(c.slack.api_url.as_str(), "https://slack.com/api/");
     let d = config(&[("url", "http://a/")]).unwrap();
-    assert_eq!(d.slack.fields, ["repo", "workflow", "ref"]);
+    assert_eq!(
+        d.slack.fields,
+        [SlackField::Repo, SlackField::Workflow, SlackField::Ref]
+    );
+    let c = config(&[("url", "http://a/"), ("fields", "took, repo,took,eventName")]).unwrap();
+    assert_eq!(
+        c.slack.fields,
+        [SlackField::Took, SlackField::Repo, SlackField::EventName]
+    );
+}
+
+/// `action.yml`'s inputs, in file order: each name and its default.
+fn action_yml_inputs() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    yaml["inputs"]
+        .as_mapping()
+        .expect("action.yml has inputs")
+        .iter()
+        .map(|(name, body)| {
+            let name = name.as_str().expect("an input name is text").to_string();
+            let default = body["default"]
+                .as_str()
+                .unwrap_or_else(|| panic!("input `{name}` has no text default"))
+                .to_string();
+            (name, default)
+        })
+        .collect()
 }
 
 #[test]
-fn input_names_match_action_yml() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
-    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
-    let declared: Vec<&str> = yaml["inputs"]
-        .as_mapping()
-        .unwrap()
-        .keys()
-        .map(|k| k.as_str().unwrap())
-        .collect();
-    assert_eq!(declared, INPUT_NAMES);
+fn input_table_is_action_yml() {
+    let declared: Vec<String> = action_yml_inputs().into_iter().map(|(n, _)| n).collect();
+    let known: Vec<&str> = INPUTS.iter().map(|i| i.name).collect();
+    assert_eq!(declared, known, "action.yml's inputs and the table in config/raw.rs");
+}
+
+#[test]
+fn every_input_reads_its_own_variable_and_flag() {
+    use clap::CommandFactory;
+    let command = crate::app::Cli::command();
+    for (i, input) in INPUTS.iter().enumerate() {
+        let value = format!("value-{i}");
+        let var = format!("INPUT_{}", input.name.to_uppercase());
+        let raw = RawInputs::from_vars([(var.clone(), value.clone())]).unwrap();
+        assert_eq!(raw.get(input.name), Some(value.as_str()), "{var}");
+        for other in INPUTS.iter().filter(|o| o.name != input.name) {
+            assert_eq!(raw.get(other.name), None, "{var} set {}", other.name);
+        }
+        let arg = command
+            .get_arguments()
+            .find(|a| a.get_long() == Some(input.flag))
+            .unwrap_or_else(|| panic!("no flag --{} for input `{}`", input.flag, input.name));
+        let switch = arg.get_num_args() == Some(clap::builder::ValueRange::new(0..=1));
+        assert_eq!(switch, input.form == Form::Switch, "--{}", input.flag);
+    }
+    assert_eq!(RawInputs::default().get("no-such-input"), None);
+}
+
+#[test]
+fn cli_definition_is_valid() {
+    use clap::CommandFactory;
+    crate::app::Cli::command().debug_assert();
+}
+
+#[test]
+fn flags_parse_into_the_table_fields() {
+    use clap::Parser;
+    let cli = crate::app::Cli::try_parse_from([
+        "upcheck",
+        "--max-attempts",
+        "5",
+        "--github-token",
+        "tok",
+        "--insecure",
+        "--fail-on-down",
+        "false",
+        "http://a/",
+    ])
+    .unwrap();
+    assert_eq!(cli.inputs.max_attempts.as_deref(), Some("5"));
+    assert_eq!(cli.inputs.github_token.as_deref(), Some("tok"));
+    assert_eq!(cli.inputs.insecure.as_deref(), Some("true"));
+    assert_eq!(cli.inputs.fail_on_down.as_deref(), Some("false"));
+    assert_eq!(cli.urls, ["http://a/"]);
+}
+
+/// `action.yml`'s defaults are what the binary does with no input at all. Two inputs cannot
+/// take part: `url` has no default (both sides get the same URL), and a default that is an
+/// expression (`github_token: ${{ github.token }}`) is the runner's to evaluate; the binary
+/// without that input has no token, by design.
+#[test]
+fn action_yml_defaults_are_the_binarys_defaults() {
+    let url = ("url".to_string(), "https://example.org/".to_string());
+    let mut vars = vec![url.clone()];
+    let mut compared = 0;
+    for (name, default) in action_yml_inputs() {
+        if name == "url" || default.contains("${{") {
+            continue;
+        }
+        compared += 1;
+        vars.push((name, default));
+    }
+    assert!(compared >= 40, "only {compared} defaults compared");
+    let build = |pairs: &[(String, String)]| {
+        let vars = pairs
+            .iter()
+            .map(|(k, v)| (format!("INPUT_{}", k.to_uppercase()), v.clone()));
+        Config::from_inputs(RawInputs::from_vars(vars).unwrap(), None)
+            .unwrap_or_else(|e| panic!("action.yml's defaults are refused: {e}"))
+    };
+    pretty_assertions::assert_eq!(build(&vars), build(&[url]));
+}
+
+#[test]
+fn raw_secrets_come_from_the_table() {
+    let raw = raw(&[
+        ("url", "https://u:url-pass@h/?t=query-secret"),
+        ("basic-auth", "user:basic-pass"),
+        ("headers", "X-A: header-secret"),
+        ("heal-headers", "X-B: heal-header-secret"),
+        ("slack-webhook", " https://hooks.example/w "),
+        ("slack-token", "xoxb-token"),
+        ("github_token", "ghs_token"),
+        ("heal-url", "https://hooks.example/heal"),
+        ("heartbeat-url", "https://hb.example/ping"),
+        ("cookie", "s=cookie-secret"),
+        ("slack-channel", "#ops"),
+    ]);
+    let mut found = raw_secrets(&raw.over(RawInputs::default()), Some("https://env.example/w"));
+    found.sort();
+    let mut wanted = vec![
+        "basic-pass",
+        "header-secret",
+        "heal-header-secret",
+        "https://hooks.example/w",
+        "xoxb-token",
+        "ghs_token",
+        "https://hooks.example/heal",
+        "https://hb.example/ping",
+        "https://env.example/w",
+    ];
+    wanted.sort();
+    assert_eq!(found, wanted);
+    for input in INPUTS {
+        let parsed_later = ["url", "cookie"].contains(&input.name);
+        assert_eq!(input.secret == Secret::WhenParsed, parsed_later, "{}", input.name);
+    }
 }

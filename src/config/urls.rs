@@ -49,7 +49,7 @@ impl Serialize for RedactedUrl {
 }
 
 /// One URL to check.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     pub url: Url,
     pub shown: RedactedUrl,

@@ -6,6 +6,7 @@
 use time::OffsetDateTime;
 
 use super::message::{escape, link, Field};
+use crate::config::SlackField;
 use crate::github::api::{Api, ApiError, Commit, Job};
 use crate::github::context::RunContext;
 use crate::text::clip;
@@ -29,7 +30,7 @@ pub fn took(seconds: i64) -> String {
 /// The fields, in the order asked, from what is known. `commit` and `job` are the API's answers
 /// (`None` when not asked for).
 pub fn render(
-    names: &[&'static str],
+    names: &[SlackField],
     ctx: &RunContext,
     commit: Option<&Result<Commit, ApiError>>,
     job: Option<&Result<Job, ApiError>>,
@@ -38,53 +39,55 @@ pub fn render(
     let mut fields = Vec::new();
     for &name in names {
         let value = match name {
-            "repo" => ctx.repository.as_ref().map(|repo| match ctx.repo_url() {
+            SlackField::Repo => ctx.repository.as_ref().map(|repo| match ctx.repo_url() {
                 Some(url) => link(&url, repo),
                 None => escape(repo),
             }),
-            "commit" => ctx.commit().map(|sha| {
+            SlackField::Commit => ctx.commit().map(|sha| {
                 let short = &sha[..sha.len().min(8)];
                 ctx.commit_url()
                     .map_or_else(|| escape(short), |url| link(&url, short))
             }),
-            "action" => ctx
+            SlackField::Action => ctx
                 .commit_url()
                 .map(|url| link(&format!("{url}/checks"), "action")),
-            "eventName" => ctx.event_name.as_deref().map(escape),
-            "ref" => ctx.git_ref.as_deref().map(escape),
-            "workflow" => ctx.workflow.as_ref().map(|w| match ctx.run_url() {
+            SlackField::EventName => ctx.event_name.as_deref().map(escape),
+            SlackField::Ref => ctx.git_ref.as_deref().map(escape),
+            SlackField::Workflow => ctx.workflow.as_ref().map(|w| match ctx.run_url() {
                 Some(url) => link(&url, w),
                 None => escape(w),
             }),
-            "message" => match commit {
+            SlackField::Message => match commit {
                 Some(Ok(c)) => Some(match ctx.commit_url() {
                     Some(url) => link(&url, &clip(&c.title, 200)),
                     None => escape(&clip(&c.title, 200)),
                 }),
                 _ => None,
             },
-            "author" => match commit {
+            SlackField::Author => match commit {
                 Some(Ok(c)) => Some(escape(&clip(&c.author, 200))),
                 _ => None,
             },
-            "job" => match job {
+            SlackField::Job => match job {
                 Some(Ok(j)) => Some(match &j.url {
                     Some(url) => link(url, &j.name),
                     None => escape(&j.name),
                 }),
                 _ => None,
             },
-            "took" => match job {
+            SlackField::Took => match job {
                 Some(Ok(Job {
                     started_at: Some(start),
                     ..
                 })) => Some(took((now - *start).whole_seconds().max(0))),
                 _ => None,
             },
-            _ => None,
         };
         if let Some(value) = value {
-            fields.push(Field { title: name, value });
+            fields.push(Field {
+                title: name.as_str(),
+                value,
+            });
         }
     }
     fields
@@ -93,12 +96,16 @@ pub fn render(
 /// Ask the API for what the fields need, both calls at once; returns the fields and a warning
 /// for each field that had to be left out.
 pub async fn gather(
-    names: &[&'static str],
+    names: &[SlackField],
     ctx: &RunContext,
     api: &Api<'_>,
 ) -> (Vec<Field>, Vec<String>) {
-    let wants_commit = names.iter().any(|n| matches!(*n, "message" | "author"));
-    let wants_job = names.iter().any(|n| matches!(*n, "job" | "took"));
+    let wants_commit = names
+        .iter()
+        .any(|n| matches!(n, SlackField::Message | SlackField::Author));
+    let wants_job = names
+        .iter()
+        .any(|n| matches!(n, SlackField::Job | SlackField::Took));
     let commit_call = async {
         if !wants_commit {
             return None;
@@ -120,10 +127,14 @@ pub async fn gather(
     let (commit, job) = tokio::join!(commit_call, job_call);
     let mut warnings = Vec::new();
     if let Some(Err(e)) = &commit {
-        warnings.push(left_out(names, &["message", "author"], e));
+        warnings.push(left_out(
+            names,
+            &[SlackField::Message, SlackField::Author],
+            e,
+        ));
     }
     if let Some(Err(e)) = &job {
-        warnings.push(left_out(names, &["job", "took"], e));
+        warnings.push(left_out(names, &[SlackField::Job, SlackField::Took], e));
     }
     let fields = render(
         names,
@@ -136,11 +147,11 @@ pub async fn gather(
 }
 
 /// "Slack fields job, took left out: <why>", naming only the fields that were asked for.
-fn left_out(names: &[&'static str], group: &[&str], why: &ApiError) -> String {
+fn left_out(names: &[SlackField], group: &[SlackField], why: &ApiError) -> String {
     let asked: Vec<&str> = group
         .iter()
-        .copied()
         .filter(|n| names.contains(n))
+        .map(|n| n.as_str())
         .collect();
     let plural = if asked.len() == 1 { "" } else { "s" };
     format!("Slack field{plural} {} left out: {why}", asked.join(", "))
@@ -178,7 +189,8 @@ mod tests {
 
     #[test]
     fn context_fields_need_no_api() {
-        let names = ["repo", "commit", "action", "eventName", "ref", "workflow"];
+        use SlackField::*;
+        let names = [Repo, Commit, Action, EventName, Ref, Workflow];
         let fields = render(&names, &ctx(), None, None, datetime!(2026-11-25 03:00 UTC));
         let text: Vec<String> = fields
             .iter()
@@ -208,7 +220,12 @@ mod tests {
             permission: "actions: read".into(),
         });
         let fields = render(
-            &["message", "author", "job", "took"],
+            &[
+                SlackField::Message,
+                SlackField::Author,
+                SlackField::Job,
+                SlackField::Took,
+            ],
             &ctx(),
             Some(&commit),
             Some(&job),
@@ -231,7 +248,7 @@ mod tests {
             started_at: Some(datetime!(2026-11-25 02:58:56 UTC)),
         });
         let fields = render(
-            &["job", "took"],
+            &[SlackField::Job, SlackField::Took],
             &ctx(),
             None,
             Some(&running),

@@ -9,7 +9,7 @@ pub mod policy;
 use reqwest::Client;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{NotifyPolicy, SlackSettings};
+use crate::config::SlackSettings;
 use crate::github::api::Api;
 use crate::github::context::RunContext;
 use crate::report::RunReport;
@@ -72,16 +72,6 @@ pub fn destination(s: &SlackSettings) -> Option<Destination> {
     })
 }
 
-fn policy_word(p: NotifyPolicy) -> &'static str {
-    match p {
-        NotifyPolicy::Always => "always",
-        NotifyPolicy::Failure => "failure",
-        NotifyPolicy::Success => "success",
-        NotifyPolicy::Change => "change",
-        NotifyPolicy::Never => "never",
-    }
-}
-
 /// Decide, build and send the message for `report`. `remind`: a reminder is due for a URL that
 /// is still down. `thread`: the outage message this run's recovery answers (bot token only).
 #[allow(clippy::too_many_arguments)]
@@ -114,7 +104,7 @@ pub async fn notify(
             .map_or("unknown".to_string(), |p| p.to_string());
         return Outcome::skipped(format!(
             "notify: {}, status {status}, previous {before}{}",
-            policy_word(settings.notify),
+            settings.notify.as_str(),
             if changed { "" } else { ", no URL changed" }
         ));
     }
