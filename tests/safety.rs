@@ -638,21 +638,11 @@ fn explicitly_empty_max_attempts_means_the_default_3() {
 fn explicitly_empty_inputs_mean_their_defaults() {
     let server = TestServer::start(vec![("/", Behaviour::Status(200))]);
     let mut sim = Sim::new().with("url", &server.url("/"));
-    for name in [
-        "retry-delay",
-        "backoff",
-        "retry-on",
-        "timeout",
-        "expected-status",
-        "follow-redirect",
-        "method",
-        "cert-min-days",
-        "insecure",
-        "concurrency",
-        "fail-on-down",
-        "notify",
-        "retry-all",
-    ] {
+    for name in upcheck::config::INPUTS
+        .iter()
+        .map(|i| i.name)
+        .filter(|n| *n != "url")
+    {
         sim = sim.with(name, "");
     }
     let r = sim.run();

@@ -9,14 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde_yaml_ng::{Mapping, Value};
-use upcheck::config::{Config, RawInputs};
+use upcheck::config::{Config, NotifyPolicy, RawInputs};
 
 /// The reusable workflow, callable as `OWNER/upcheck/.github/workflows/healthcheck.yml@v1`.
 const REUSABLE: &str = ".github/workflows/healthcheck.yml";
 /// Outputs the reusable workflow must expose to its caller.
 const REUSABLE_OUTPUTS: [&str; 3] = ["healthy", "status", "results"];
-/// The contract's notification policies, in its order.
-const NOTIFY_POLICIES: [&str; 5] = ["always", "failure", "success", "change", "never"];
 /// Stands in for a URL given by an expression when a step's literal values are validated.
 const PLACEHOLDER_URL: &str = "https://example.org/";
 
@@ -573,12 +571,13 @@ fn manual_notify_is_a_choice_of_the_contracts_policies() {
             .unwrap_or_default();
         let mut sorted = options.clone();
         sorted.sort();
-        let mut wanted: Vec<String> = NOTIFY_POLICIES.iter().map(|s| s.to_string()).collect();
+        let policies: Vec<&str> = NotifyPolicy::ALL.iter().map(|p| p.as_str()).collect();
+        let mut wanted: Vec<String> = policies.iter().map(|s| s.to_string()).collect();
         wanted.sort();
         if sorted != wanted {
             problems.push(format!(
                 "{file}: workflow_dispatch input `notify` offers {options:?}; the policies are \
-                 {NOTIFY_POLICIES:?}"
+                 {policies:?}"
             ));
         }
         if let Some(default) = notify.get("default").and_then(text) {

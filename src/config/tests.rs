@@ -335,7 +335,11 @@ fn later_feature_settings_parse() {
         d.slack.fields,
         [SlackField::Repo, SlackField::Workflow, SlackField::Ref]
     );
-    let c = config(&[("url", "http://a/"), ("fields", "took, repo,took,eventName")]).unwrap();
+    let c = config(&[
+        ("url", "http://a/"),
+        ("fields", "took, repo,took,eventName"),
+    ])
+    .unwrap();
     assert_eq!(
         c.slack.fields,
         [SlackField::Took, SlackField::Repo, SlackField::EventName]
@@ -365,7 +369,10 @@ fn action_yml_inputs() -> Vec<(String, String)> {
 fn input_table_is_action_yml() {
     let declared: Vec<String> = action_yml_inputs().into_iter().map(|(n, _)| n).collect();
     let known: Vec<&str> = INPUTS.iter().map(|i| i.name).collect();
-    assert_eq!(declared, known, "action.yml's inputs and the table in config/raw.rs");
+    assert_eq!(
+        declared, known,
+        "action.yml's inputs and the table in config/raw.rs"
+    );
 }
 
 #[test]
@@ -460,7 +467,10 @@ fn raw_secrets_come_from_the_table() {
         ("cookie", "s=cookie-secret"),
         ("slack-channel", "#ops"),
     ]);
-    let mut found = raw_secrets(&raw.over(RawInputs::default()), Some("https://env.example/w"));
+    let mut found = raw_secrets(
+        &raw.over(RawInputs::default()),
+        Some("https://env.example/w"),
+    );
     found.sort();
     let mut wanted = vec![
         "basic-pass",
@@ -477,6 +487,11 @@ fn raw_secrets_come_from_the_table() {
     assert_eq!(found, wanted);
     for input in INPUTS {
         let parsed_later = ["url", "cookie"].contains(&input.name);
-        assert_eq!(input.secret == Secret::WhenParsed, parsed_later, "{}", input.name);
+        assert_eq!(
+            input.secret == Secret::WhenParsed,
+            parsed_later,
+            "{}",
+            input.name
+        );
     }
 }
