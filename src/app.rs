@@ -194,8 +194,16 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         .as_ref()
         .map(|(_, saved)| state::ended_incidents(&report, saved))
         .unwrap_or_default();
-    let (slack, slack_exit) =
-        tell_slack(&env, &config, &report, remind, ended.first(), &side, &signals).await;
+    let (slack, slack_exit) = tell_slack(
+        &env,
+        &config,
+        &report,
+        remind,
+        ended.first(),
+        &side,
+        &signals,
+    )
+    .await;
     exit = exit.max(slack_exit);
     if let Some((path, mut saved)) = memory {
         if let Some(delivered) = &slack.delivered {
@@ -212,8 +220,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
         if !ended.is_empty() && !signals.cancel.is_cancelled() {
             let errors =
-                crate::slack::resolve(&config.slack, &ended, &report, &side, &signals.cancel)
-                    .await;
+                crate::slack::resolve(&config.slack, &ended, &report, &side, &signals.cancel).await;
             for e in errors {
                 warn(
                     &env,
@@ -303,8 +310,7 @@ async fn heal_phase(
             (r.url.to_string(), r.reason().unwrap_or_default())
         })
         .collect();
-    let answer =
-        crate::heal::call_hook(side, &config.heal, &config.secrets, &signals.cancel).await;
+    let answer = crate::heal::call_hook(side, &config.heal, &config.secrets, &signals.cancel).await;
     if let Some(saved) = saved {
         saved.heal_called = Some(now);
     }

@@ -243,7 +243,10 @@ pub async fn call_hook(
             why => {
                 let mut all = secrets.to_vec();
                 all.extend(secret_parts(url));
-                HookAnswer::Failed(format!("cannot be reached ({})", scrub(&why.to_string(), &all)))
+                HookAnswer::Failed(format!(
+                    "cannot be reached ({})",
+                    scrub(&why.to_string(), &all)
+                ))
             }
         },
     }

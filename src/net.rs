@@ -204,7 +204,9 @@ impl TlsProblem {
     /// The problem without advice.
     pub fn plain(&self) -> String {
         match self {
-            TlsProblem::UnknownIssuer => "the certificate is not signed by a trusted authority".into(),
+            TlsProblem::UnknownIssuer => {
+                "the certificate is not signed by a trusted authority".into()
+            }
             TlsProblem::Expired => "the certificate has expired".into(),
             TlsProblem::NotValidYet => "the certificate is not valid yet".into(),
             TlsProblem::WrongName => "the certificate is not valid for this host name".into(),
@@ -219,7 +221,9 @@ impl fmt::Display for TlsProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.plain())?;
         if *self == TlsProblem::UnknownIssuer {
-            f.write_str(" (for a private CA or a TLS-inspecting proxy set ca-cert or SSL_CERT_FILE)")?;
+            f.write_str(
+                " (for a private CA or a TLS-inspecting proxy set ca-cert or SSL_CERT_FILE)",
+            )?;
         }
         Ok(())
     }
@@ -328,7 +332,9 @@ mod tests {
         assert!(trust.extra.is_empty());
         let warning = warning.unwrap();
         assert!(
-            warning.starts_with("SSL_CERT_FILE names /nonexistent/upcheck-roots.pem, which cannot be read"),
+            warning.starts_with(
+                "SSL_CERT_FILE names /nonexistent/upcheck-roots.pem, which cannot be read"
+            ),
             "{warning}"
         );
         let dir = std::env::temp_dir().join(format!("upcheck-net-{}", std::process::id()));

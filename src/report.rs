@@ -131,7 +131,10 @@ impl fmt::Display for Failure {
         match self {
             Failure::Dns(detail) => write!(f, "DNS lookup failed ({detail})"),
             Failure::Refused => f.write_str("connection refused (nothing listens on that port)"),
-            Failure::RefusedInContainer => write!(f, "connection refused (nothing listens on that port): {LOOPBACK_HINT}"),
+            Failure::RefusedInContainer => write!(
+                f,
+                "connection refused (nothing listens on that port): {LOOPBACK_HINT}"
+            ),
             Failure::Reset => f.write_str("connection reset by the server"),
             Failure::Tls(reason) => write!(f, "TLS handshake failed: {reason}"),
             Failure::Timeout(limit) => write!(

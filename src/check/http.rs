@@ -74,6 +74,16 @@ fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// The user's headers (and so `basic-auth` and `cookie`) for a request to `current`: all of them
+/// on the checked URL's origin, none elsewhere.
+fn headers_for(current: &Url, checked: &Url, user: &HeaderMap) -> HeaderMap {
+    if same_origin(current, checked) {
+        user.clone()
+    } else {
+        HeaderMap::new()
+    }
+}
+
 /// Where a redirect answer points, when it is one that is followed: `Ok(None)` for a status
 /// that is not a redirect, `Err(())` for a redirect without a usable `Location`.
 fn redirect_target(status: u16, headers: &HeaderMap, current: &Url) -> Result<Option<Url>, ()> {
@@ -131,15 +141,9 @@ async fn exchange(
     let mut current = url.clone();
     let mut method = spec.method.clone();
     let (mut response, broken_redirect) = loop {
-        // The user's headers (and so basic-auth and cookie) are for the checked URL's origin.
-        let headers = if same_origin(&current, url) {
-            spec.headers.clone()
-        } else {
-            HeaderMap::new()
-        };
         let response = client
             .request(method.clone(), current.clone())
-            .headers(headers)
+            .headers(headers_for(&current, url, &spec.headers))
             .send()
             .await?;
         let status = response.status().as_u16();
@@ -249,6 +253,31 @@ mod tests {
     }
 
     #[test]
+    fn the_users_headers_go_only_to_the_checked_origin() {
+        let checked = u("https://api.example.com/health");
+        let mut user = HeaderMap::new();
+        user.insert("x-api-key", "k".parse().unwrap());
+        user.insert(
+            reqwest::header::AUTHORIZATION,
+            "Basic dTpw".parse().unwrap(),
+        );
+        user.insert(reqwest::header::COOKIE, "s=1".parse().unwrap());
+        let chain = [
+            ("https://api.example.com/login", 3),
+            ("https://sso.example.com/auth", 0),
+            ("http://api.example.com/plain", 0),
+            ("https://api.example.com/back", 3),
+        ];
+        for (next, count) in chain {
+            assert_eq!(
+                headers_for(&u(next), &checked, &user).len(),
+                count,
+                "{next}"
+            );
+        }
+    }
+
+    #[test]
     fn redirects_resolve_their_location() {
         let here = u("http://a.test/x/y");
         let mut h = HeaderMap::new();
@@ -291,7 +320,10 @@ mod tests {
         let chain: Vec<Url> = (0..=MAX_REDIRECTS)
             .map(|i| u(&format!("http://a.test/{i}")))
             .collect();
-        assert_eq!(refuse_redirect(&u("http://a.test/next"), &chain[..MAX_REDIRECTS]), None);
+        assert_eq!(
+            refuse_redirect(&u("http://a.test/next"), &chain[..MAX_REDIRECTS]),
+            None
+        );
         assert_eq!(
             refuse_redirect(&u("http://a.test/next"), &chain),
             Some(Failure::TooManyRedirects(MAX_REDIRECTS))
@@ -310,7 +342,12 @@ mod tests {
         ] {
             assert!(is_loopback(&u(s)), "{s}");
         }
-        for s in ["http://172.17.0.1/", "http://example.com/", "http://[::2]/", "http://localhost.example/"] {
+        for s in [
+            "http://172.17.0.1/",
+            "http://example.com/",
+            "http://[::2]/",
+            "http://localhost.example/",
+        ] {
             assert!(!is_loopback(&u(s)), "{s}");
         }
     }
