@@ -310,11 +310,11 @@ mod tests {
     fn refused_redirects() {
         let first = u("http://a.test/0");
         assert!(matches!(
-            refuse_redirect(&u("ftp://a.test/f"), &[first.clone()]),
+            refuse_redirect(&u("ftp://a.test/f"), std::slice::from_ref(&first)),
             Some(Failure::BadRedirect(_))
         ));
         assert!(matches!(
-            refuse_redirect(&first, &[first.clone()]),
+            refuse_redirect(&first, std::slice::from_ref(&first)),
             Some(Failure::RedirectLoop(_))
         ));
         let chain: Vec<Url> = (0..=MAX_REDIRECTS)
