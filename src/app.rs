@@ -46,6 +46,8 @@ pub struct Surroundings {
     pub output_file: Option<PathBuf>,
     pub summary_file: Option<PathBuf>,
     pub slack_env: Option<String>,
+    /// `SSL_CERT_FILE`: more roots for every client.
+    pub ssl_cert_file: Option<PathBuf>,
 }
 
 impl Surroundings {
@@ -60,6 +62,7 @@ impl Surroundings {
             output_file: path("GITHUB_OUTPUT"),
             summary_file: path("GITHUB_STEP_SUMMARY"),
             slack_env: std::env::var("SLACK_WEBHOOK_URL").ok(),
+            ssl_cert_file: path("SSL_CERT_FILE"),
         }
     }
 }
@@ -107,8 +110,22 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             say(&line);
         }
     }
-    let client = match crate::check::build_client(&config.request) {
-        Ok(c) => c,
+    // One trust store for every client: the checks' and the side channels'.
+    let clients = crate::net::Trust::new(
+        config.request.ca_pem.as_deref(),
+        env.ssl_cert_file.as_deref(),
+    )
+    .and_then(|(trust, warning)| {
+        let check = crate::check::build_client(&config.request, &trust)?;
+        Ok((check, crate::net::side_client(&trust)?, warning))
+    });
+    let (client, side) = match clients {
+        Ok((check, side, warning)) => {
+            if let Some(warning) = warning {
+                warn(&env, &warning);
+            }
+            (check, side)
+        }
         Err(e) => {
             fail(&env, "upcheck failed", &e.to_string());
             return Exit::ToolFailed;
@@ -124,8 +141,16 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     });
 
     let signals = Signals::listen();
-    let mut report =
-        crate::check::run(&config, &client, &signals.cancel, || signals.caught()).await;
+    let settings = crate::check::Settings::of(&config, env.actions);
+    let mut report = crate::check::run(
+        &config.targets,
+        config.concurrency,
+        settings,
+        &client,
+        &signals.cancel,
+        || signals.caught(),
+    )
+    .await;
     let thresholds = state::Thresholds {
         failure: config.state.failure_threshold,
         success: config.state.success_threshold,
@@ -138,7 +163,9 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         &mut report,
         saved_state,
         thresholds,
+        settings,
         &client,
+        &side,
         &signals,
     )
     .await;
@@ -167,8 +194,16 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         .as_ref()
         .map(|(_, saved)| state::ended_incidents(&report, saved))
         .unwrap_or_default();
-    let (slack, slack_exit) =
-        tell_slack(&env, &config, &report, remind, ended.first(), &signals).await;
+    let (slack, slack_exit) = tell_slack(
+        &env,
+        &config,
+        &report,
+        remind,
+        ended.first(),
+        &side,
+        &signals,
+    )
+    .await;
     exit = exit.max(slack_exit);
     if let Some((path, mut saved)) = memory {
         if let Some(delivered) = &slack.delivered {
@@ -184,16 +219,13 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             state::mark_unannounced(&report, &mut saved);
         }
         if !ended.is_empty() && !signals.cancel.is_cancelled() {
-            if let Ok(http) = crate::slack::client() {
-                let errors =
-                    crate::slack::resolve(&config.slack, &ended, &report, &http, &signals.cancel)
-                        .await;
-                for e in errors {
-                    warn(
-                        &env,
-                        &format!("the outage message could not be marked resolved: {e}"),
-                    );
-                }
+            let errors =
+                crate::slack::resolve(&config.slack, &ended, &report, &side, &signals.cancel).await;
+            for e in errors {
+                warn(
+                    &env,
+                    &format!("the outage message could not be marked resolved: {e}"),
+                );
             }
             state::close_incidents(&report, &mut saved);
         }
@@ -208,7 +240,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
     }
     if let (Some(url), None) = (&config.heartbeat_url, report.cancelled) {
-        match crate::heartbeat::beat(url, &signals.cancel).await {
+        match crate::heartbeat::beat(&side, url, &signals.cancel).await {
             Ok(_) if env.actions => say("Heartbeat: sent"),
             Ok(_) => eprintln!("upcheck: heartbeat sent"),
             Err(e) => warn(&env, &e.to_string()),
@@ -223,14 +255,18 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
 
 /// The restart hook: when a URL counts as down (thresholds applied) and the cooldown has
 /// passed, call the hook once, then re-check the down URLs; what came back replaces their
-/// results before the state and Slack see them.
+/// results before the state and Slack see them. `client` makes the re-checks, `side` calls the
+/// hook.
+#[allow(clippy::too_many_arguments)]
 async fn heal_phase(
     env: &Surroundings,
     config: &Config,
     report: &mut RunReport,
     saved: Option<&mut state::State>,
     thresholds: state::Thresholds,
+    settings: crate::check::Settings<'_>,
     client: &reqwest::Client,
+    side: &reqwest::Client,
     signals: &Signals,
 ) {
     let Some(hook) = &config.heal.url else { return };
@@ -274,21 +310,14 @@ async fn heal_phase(
             (r.url.to_string(), r.reason().unwrap_or_default())
         })
         .collect();
-    let http = match crate::slack::client() {
-        Ok(http) => http,
-        Err(e) => {
-            warn(env, &format!("the restart hook cannot be called: {e}"));
-            return;
-        }
-    };
-    let answer =
-        crate::heal::call_hook(&http, &config.heal, &config.secrets, &signals.cancel).await;
+    let answer = crate::heal::call_hook(side, &config.heal, &config.secrets, &signals.cancel).await;
     if let Some(saved) = saved {
         saved.heal_called = Some(now);
     }
     let (rounds, waited) = match answer {
         crate::heal::HookAnswer::Accepted { .. } => {
-            crate::heal::recheck(config, client, &mut report.results, &down, &signals.cancel).await
+            let results = &mut report.results;
+            crate::heal::recheck(config, settings, client, results, &down, &signals.cancel).await
         }
         _ => (Vec::new(), std::time::Duration::ZERO),
     };
@@ -349,32 +378,21 @@ async fn tell_slack(
     report: &RunReport,
     remind: bool,
     thread: Option<&state::Incident>,
+    side: &reqwest::Client,
     signals: &Signals,
 ) -> (crate::slack::Outcome, Exit) {
-    use crate::slack::{Outcome, SlackError};
-    let slack = match crate::slack::client() {
-        Ok(http) => {
-            let ctx = RunContext::from_env();
-            crate::slack::notify(
-                &config.slack,
-                report,
-                remind,
-                thread,
-                &ctx,
-                &http,
-                &signals.cancel,
-            )
-            .await
-        }
-        Err(e) => Outcome {
-            error: Some(SlackError::GaveUp {
-                target: "Slack",
-                tries: 0,
-                last: e.to_string(),
-            }),
-            ..Outcome::default()
-        },
-    };
+    use crate::slack::SlackError;
+    let ctx = RunContext::from_env();
+    let slack = crate::slack::notify(
+        &config.slack,
+        report,
+        remind,
+        thread,
+        &ctx,
+        side,
+        &signals.cancel,
+    )
+    .await;
     let mut exit = Exit::Healthy;
     if report.cancelled.is_none() && signals.cancel.is_cancelled() {
         let signal = signals.caught().unwrap_or(Signal::Interrupt);

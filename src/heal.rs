@@ -219,15 +219,8 @@ pub async fn call_hook(
     let exchange = async {
         let response = request.send().await?;
         let status = response.status().as_u16();
-        let mut body = Vec::new();
-        let mut response = response;
-        while let Some(chunk) = response.chunk().await? {
-            body.extend_from_slice(&chunk[..chunk.len().min(4096 - body.len())]);
-            if body.len() >= 4096 {
-                break;
-            }
-        }
-        Ok::<_, reqwest::Error>((status, String::from_utf8_lossy(&body).into_owned()))
+        let body = crate::net::read_capped(response, 4096).await?;
+        Ok::<_, reqwest::Error>((status, body.text()))
     };
     let outcome = tokio::select! {
         outcome = exchange => outcome,
@@ -243,10 +236,19 @@ pub async fn call_hook(
                 body: crate::text::clip(&crate::text::log_safe(&scrub(body.trim(), &all)), 200),
             }
         }
-        Err(e) if e.is_timeout() => {
-            HookAnswer::Failed(format!("did not answer within {}s", HOOK_TIMEOUT.as_secs()))
-        }
-        Err(_) => HookAnswer::Failed("cannot be reached (connection failed)".into()),
+        Err(e) => match crate::net::classify(&e) {
+            crate::net::Transport::Timeout => {
+                HookAnswer::Failed(format!("did not answer within {}s", HOOK_TIMEOUT.as_secs()))
+            }
+            why => {
+                let mut all = secrets.to_vec();
+                all.extend(secret_parts(url));
+                HookAnswer::Failed(format!(
+                    "cannot be reached ({})",
+                    scrub(&why.to_string(), &all)
+                ))
+            }
+        },
     }
 }
 
@@ -254,15 +256,21 @@ pub async fn call_hook(
 /// wait runs out or the run is cancelled; results that come back replace the old ones.
 pub async fn recheck(
     config: &Config,
+    settings: crate::check::Settings<'_>,
     client: &Client,
     results: &mut [UrlResult],
     down: &[usize],
     cancel: &CancellationToken,
 ) -> (Vec<Round>, Duration) {
     let started = Instant::now();
-    let mut once = config.clone();
-    once.retry.max_attempts = 1;
-    let once = once;
+    let retry_once = crate::config::RetryPolicy {
+        max_attempts: 1,
+        ..settings.retry.clone()
+    };
+    let once = crate::check::Settings {
+        retry: &retry_once,
+        ..settings
+    };
     let mut rounds = Vec::new();
     let mut pending: Vec<usize> = down.to_vec();
     loop {
@@ -277,12 +285,11 @@ pub async fn recheck(
         // One round: every URL still down, at once (up to `concurrency`).
         let fresh: Vec<(usize, UrlResult)> = {
             use futures_util::StreamExt;
-            let once = &once;
             futures_util::stream::iter(pending.iter().copied())
                 .map(|i| async move {
                     (
                         i,
-                        crate::check::check_url(once, client, &once.targets[i], cancel).await,
+                        crate::check::check_url(once, client, &config.targets[i], cancel).await,
                     )
                 })
                 .buffer_unordered(config.concurrency)

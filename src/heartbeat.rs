@@ -4,8 +4,11 @@
 
 use std::time::Duration;
 
+use reqwest::Client;
 use tokio_util::sync::CancellationToken;
 use url::Url;
+
+use crate::net::Transport;
 
 /// The call's limit.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -17,27 +20,28 @@ pub enum HeartbeatError {
     Status(u16),
     #[error("the heartbeat URL did not answer within {}s", TIMEOUT.as_secs())]
     Timeout,
-    #[error("the heartbeat URL cannot be reached (connection failed)")]
-    Unreachable,
+    #[error("the heartbeat URL cannot be reached ({0})")]
+    Unreachable(Transport),
     #[error("the heartbeat was not sent: the run was cancelled")]
     Cancelled,
 }
 
-pub async fn beat(url: &Url, cancel: &CancellationToken) -> Result<u16, HeartbeatError> {
-    let client = reqwest::Client::builder()
-        .use_rustls_tls()
-        .timeout(TIMEOUT)
-        .user_agent(concat!("upcheck/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|_| HeartbeatError::Unreachable)?;
+/// One GET to `url` with the side-channel client.
+pub async fn beat(
+    client: &Client,
+    url: &Url,
+    cancel: &CancellationToken,
+) -> Result<u16, HeartbeatError> {
     let response = tokio::select! {
-        r = client.get(url.clone()).send() => r,
+        r = client.get(url.clone()).timeout(TIMEOUT).send() => r,
         () = cancel.cancelled() => return Err(HeartbeatError::Cancelled),
     };
     match response {
         Ok(r) if r.status().is_success() => Ok(r.status().as_u16()),
         Ok(r) => Err(HeartbeatError::Status(r.status().as_u16())),
-        Err(e) if e.is_timeout() => Err(HeartbeatError::Timeout),
-        Err(_) => Err(HeartbeatError::Unreachable),
+        Err(e) => match crate::net::classify(&e) {
+            Transport::Timeout => Err(HeartbeatError::Timeout),
+            why => Err(HeartbeatError::Unreachable(why)),
+        },
     }
 }

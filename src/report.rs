@@ -51,6 +51,10 @@ impl fmt::Display for Status {
     }
 }
 
+/// What a refused loopback URL means in a GitHub Actions container step; the anchor is the
+/// README's section on it.
+pub const LOOPBACK_HINT: &str = "a container step's localhost is its own container, not the runner, so a server started by an earlier step is not there; use a service container or the Docker bridge gateway (see the README, #localhost-in-a-workflow)";
+
 /// Why one attempt was unhealthy, in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
@@ -58,6 +62,9 @@ pub enum Failure {
     Dns(String),
     /// Nothing listens on the port.
     Refused,
+    /// Nothing listens on a loopback port, seen from a GitHub Actions container step: its
+    /// loopback is the container's own, not the job's.
+    RefusedInContainer,
     /// The server closed or reset the connection before answering in full.
     Reset,
     /// The TLS handshake failed; the reason is rustls's.
@@ -89,6 +96,7 @@ impl Failure {
         match self {
             Failure::Dns(_)
             | Failure::Refused
+            | Failure::RefusedInContainer
             | Failure::Reset
             | Failure::Connection(_)
             | Failure::Timeout(_) => true,
@@ -103,7 +111,7 @@ impl Failure {
     pub fn kind(&self) -> &'static str {
         match self {
             Failure::Dns(_) => "dns",
-            Failure::Refused => "refused",
+            Failure::Refused | Failure::RefusedInContainer => "refused",
             Failure::Reset => "reset",
             Failure::Tls(_) => "tls",
             Failure::Timeout(_) => "timeout",
@@ -123,6 +131,10 @@ impl fmt::Display for Failure {
         match self {
             Failure::Dns(detail) => write!(f, "DNS lookup failed ({detail})"),
             Failure::Refused => f.write_str("connection refused (nothing listens on that port)"),
+            Failure::RefusedInContainer => write!(
+                f,
+                "connection refused (nothing listens on that port): {LOOPBACK_HINT}"
+            ),
             Failure::Reset => f.write_str("connection reset by the server"),
             Failure::Tls(reason) => write!(f, "TLS handshake failed: {reason}"),
             Failure::Timeout(limit) => write!(

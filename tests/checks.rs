@@ -1234,3 +1234,136 @@ fn a_slow_url_does_not_hold_back_the_others() {
         .collect();
     assert_eq!(order, urls, "results keep input order");
 }
+
+// ---- one trust store: SSL_CERT_FILE ------------------------------------------------------
+
+#[test]
+fn ssl_cert_file_adds_roots_for_the_checks() {
+    let cert = TestCert::new(90);
+    let srv = tls_server(&cert);
+    let url = srv.url("/");
+    let r = Sim::new()
+        .with("url", &url)
+        .with("max-attempts", "1")
+        .env("SSL_CERT_FILE", &cert.ca_pem_file().to_string_lossy())
+        .run();
+    assert_single_up(&r, &url);
+}
+
+// ---- redirects to another origin carry none of the user's credentials -------------------
+
+const API_KEY: &str = "k3y-for-server-a-only";
+const BASIC: &str = "monitor:pa55-for-a";
+const COOKIE: &str = "session=c00kie-for-a";
+
+/// A run against `url` with `headers`, `basic-auth` and `cookie` set.
+fn with_credentials(url: &str) -> SimReport {
+    Sim::new()
+        .with("url", url)
+        .with("max-attempts", "1")
+        .with_secret("headers", &format!("X-Api-Key: {API_KEY}"))
+        .with_secret("basic-auth", BASIC)
+        .with_secret("cookie", COOKIE)
+        .run()
+}
+
+fn credentials_of(r: &common::Recorded) -> [Option<String>; 3] {
+    ["x-api-key", "authorization", "cookie"].map(|h| r.header(h).map(str::to_string))
+}
+
+#[test]
+fn a_redirect_to_another_origin_drops_headers_basic_auth_and_cookie() {
+    let b = TestServer::start(vec![("/land", Behaviour::text(200, "ok"))]);
+    let a = TestServer::start(vec![
+        ("/go", Behaviour::redirect(302, &b.url("/land"))),
+        ("/same", Behaviour::redirect(302, "/ok")),
+        ("/ok", Behaviour::text(200, "ok")),
+    ]);
+    let r = with_credentials(&a.url("/go"));
+    assert_eq!(r.exit_code(), 0, "{r}");
+    let sent_a = credentials_of(&a.last_request("/go").expect("A was asked"));
+    assert!(sent_a.iter().all(Option::is_some), "A gets all: {sent_a:?}");
+    assert_eq!(sent_a[0].as_deref(), Some(API_KEY));
+    assert_eq!(sent_a[2].as_deref(), Some(COOKIE));
+    // Another port is another origin.
+    let sent_b = credentials_of(&b.last_request("/land").expect("B was asked"));
+    assert_eq!(sent_b, [None, None, None], "B gets none\n{r}");
+    assert_eq!(r.leaks(), &serde_json::json!([]), "{r}");
+
+    // A redirect on the same origin keeps them.
+    let r = with_credentials(&a.url("/same"));
+    assert_eq!(r.exit_code(), 0, "{r}");
+    let sent = credentials_of(&a.last_request("/ok").expect("followed"));
+    assert!(
+        sent.iter().all(Option::is_some),
+        "same origin keeps all: {sent:?}"
+    );
+    assert_eq!(sent[0].as_deref(), Some(API_KEY));
+}
+
+#[test]
+fn no_origin_after_another_gets_the_credentials() {
+    let c = TestServer::start(vec![("/ok", Behaviour::text(200, "ok"))]);
+    let b = TestServer::start(vec![("/bounce", Behaviour::redirect(307, &c.url("/ok")))]);
+    let a = TestServer::start(vec![("/go", Behaviour::redirect(302, &b.url("/bounce")))]);
+    // A → B → C: neither B nor C gets them.
+    let r = with_credentials(&a.url("/go"));
+    assert_eq!(r.exit_code(), 0, "{r}");
+    let bounce = credentials_of(&b.last_request("/bounce").expect("B was asked"));
+    assert_eq!(bounce, [None, None, None], "{r}");
+    let third = credentials_of(&c.last_request("/ok").expect("followed"));
+    assert_eq!(third, [None, None, None], "{r}");
+}
+
+// ---- localhost in a container step -------------------------------------------------------
+
+#[test]
+fn a_refused_loopback_url_in_actions_says_why_and_points_to_the_readme() {
+    let port = refused_port();
+    for url in [
+        format!("http://127.0.0.1:{port}/health"),
+        format!("http://localhost:{port}/health"),
+    ] {
+        let r = Sim::new().with("url", &url).with("max-attempts", "1").run();
+        assert_single_down(&r, &url);
+        let res = only_result(&r);
+        assert_eq!(res["error_kind"], "refused", "{res}");
+        let error = field(&res, "error");
+        assert!(error.contains("connection refused"), "{error}");
+        assert!(
+            error.contains("service container") && error.contains("#localhost-in-a-workflow"),
+            "{error}"
+        );
+        assert!(
+            r.annotations("error")[0].contains("#localhost-in-a-workflow"),
+            "{r}"
+        );
+    }
+    let readme = std::fs::read_to_string(common::crate_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains("\n## Localhost in a workflow\n"),
+        "the README has the section the reason points to"
+    );
+}
+
+#[test]
+fn a_refused_loopback_url_run_locally_has_no_actions_hint() {
+    let url = format!("http://127.0.0.1:{}/health", refused_port());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_upcheck"))
+        .arg("--json")
+        .env("INPUT_URL", &url)
+        .env("INPUT_MAX-ATTEMPTS", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_OUTPUT")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run upcheck");
+    assert_eq!(out.status.code(), Some(1));
+    let results: Value = serde_json::from_slice(&out.stdout).expect("JSON results");
+    let error = results[0]["error"].as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        error, "connection refused (nothing listens on that port)",
+        "{results}"
+    );
+}

@@ -34,8 +34,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{
-    all_text, messages, refused_port, slack_ok, Behaviour, Sim, SimReport, TempDir, TestServer,
-    SLACK_HOOK,
+    all_text, messages, refused_port, slack_ok, Behaviour, Sim, SimReport, TempDir, TestCert,
+    TestServer, SLACK_HOOK,
 };
 use serde_json::Value;
 
@@ -1253,4 +1253,83 @@ fn an_invalid_heal_url_is_an_input_error_and_stays_masked() {
     let mut secrets = hook_secrets(&service);
     secrets.push(bad.to_string());
     assert_no_leak(&r, &slack, &secrets);
+}
+
+// ---- a hook behind a private CA --------------------------------------------------------------
+
+/// How the run is told to trust the hook's private CA.
+enum Trust<'a> {
+    Nothing,
+    CaCert(&'a TestCert),
+    SslCertFile(&'a TestCert),
+    /// `insecure: true`, which is for the checked URLs only.
+    Insecure,
+}
+
+/// A service that stays down (plain HTTP) and its hook on an HTTPS server whose certificate a
+/// private CA signed; one short re-check window.
+fn run_with_tls_hook(service: &TestServer, hook: &TestServer, trust: Trust<'_>) -> SimReport {
+    let sim = Sim::new()
+        .with("url", &service.url(HEALTH))
+        .with("max-attempts", "1")
+        .with_secret("heal-url", &hook_url(hook))
+        .watch_secret(HOOK_KEY)
+        .with("heal-interval", "250ms")
+        .with("heal-wait", "500ms")
+        .arg(&format!("--api-url=http://127.0.0.1:{}", refused_port()));
+    let sim = match trust {
+        Trust::Nothing => sim,
+        Trust::CaCert(cert) => sim.with("ca-cert", &cert.ca_pem()),
+        Trust::SslCertFile(cert) => sim.env("SSL_CERT_FILE", &cert.ca_pem_file().to_string_lossy()),
+        Trust::Insecure => sim.with("insecure", "true"),
+    };
+    sim.run()
+}
+
+#[test]
+fn a_hook_behind_a_private_ca_is_trusted_through_ca_cert_or_ssl_cert_file() {
+    let cert = TestCert::new(90);
+    let service = TestServer::start(vec![(HEALTH, Behaviour::Status(503))]);
+    let hook = TestServer::start_tls(vec![(HOOK, hook_ok())], &cert);
+
+    for (label, trust) in [
+        ("ca-cert", Trust::CaCert(&cert)),
+        ("SSL_CERT_FILE", Trust::SslCertFile(&cert)),
+    ] {
+        let before = hook.hits(HOOK);
+        let r = run_with_tls_hook(&service, &hook, trust);
+        assert_eq!(
+            hook.hits(HOOK),
+            before + 1,
+            "{label}: the hook was called\n{r}"
+        );
+        assert_eq!(r.out("heal-error"), "", "{label}\n{r}");
+        assert_eq!(
+            r.out("healed"),
+            "false",
+            "{label}: the service stays down\n{r}"
+        );
+        assert_eq!(r.leaks(), &Value::Array(vec![]), "{label}\n{r}");
+    }
+
+    // Without either, the handshake fails, and the reason says so and what to set. `insecure`
+    // is for the checked URLs: the hook, which carries a secret, is never called unverified.
+    for (label, trust) in [("nothing", Trust::Nothing), ("insecure", Trust::Insecure)] {
+        let before = hook.hits(HOOK);
+        let r = run_with_tls_hook(&service, &hook, trust);
+        assert_eq!(
+            hook.hits(HOOK),
+            before,
+            "{label}: no request without a handshake\n{r}"
+        );
+        assert_eq!(r.out("healed"), "false", "{label}\n{r}");
+        let error = r.out("heal-error");
+        assert!(
+            error.contains("TLS handshake failed")
+                && error.contains("trusted authority")
+                && error.contains("ca-cert"),
+            "{label}: {error:?}\n{r}"
+        );
+        assert_eq!(r.leaks(), &Value::Array(vec![]), "{label}\n{r}");
+    }
 }

@@ -1,74 +1,36 @@
-//! The HTTP adapter: one reqwest client per run (rustls with compiled-in webpki roots, plus any
-//! `ca-cert`), one attempt = one request followed through redirects, its body streamed through
-//! the matchers, the whole bounded by `timeout`. Transport errors are sorted into `Failure`s.
+//! The HTTP adapter of the checks: one reqwest client per run (the shared trust store, `insecure`
+//! on request), one attempt = one request followed through redirects by hand, its body streamed
+//! through the matchers, the whole bounded by `timeout`. The user's headers (`headers`,
+//! `basic-auth`, `cookie`) go only to the checked URL's origin: a redirect elsewhere drops them.
+//! Transport errors are sorted into `Failure`s.
 
-use std::error::Error as StdError;
 use std::time::{Duration, Instant};
 
-use reqwest::redirect::{Attempt as RedirectAttempt, Policy};
-use reqwest::Client;
+use reqwest::header::HeaderMap;
+use reqwest::redirect::Policy;
+use reqwest::{Client, Method};
 use time::OffsetDateTime;
 use url::Url;
 
 use super::matcher::StreamMatcher;
 use super::verdict::Answer;
-use crate::config::{Checks, RequestSpec, MAX_REDIRECTS};
+use super::Settings;
+use crate::config::{RedactedUrl, RequestSpec, MAX_REDIRECTS};
+use crate::net::{ClientError, TlsProblem, Transport, Trust};
 use crate::report::Failure;
 
-/// The client could not be built (bad root certificates).
-#[derive(Debug, thiserror::Error)]
-#[error("cannot set up the HTTP client: {0}")]
-pub struct ClientError(String);
-
-/// Why a redirect was refused; carried through reqwest's error chain.
-#[derive(Debug, thiserror::Error)]
-enum RedirectRefusal {
-    #[error("too many redirects")]
-    TooMany,
-    #[error("redirect loop")]
-    Loop(String),
-    #[error("redirect to {0}")]
-    Scheme(String),
-}
-
-pub fn build_client(spec: &RequestSpec) -> Result<Client, ClientError> {
-    let policy = if spec.follow_redirects {
-        Policy::custom(redirect_policy)
-    } else {
-        Policy::none()
-    };
-    let mut builder = Client::builder()
-        .use_rustls_tls()
+/// The client for the checked URLs: redirects are followed by `exchange`, not by reqwest.
+pub fn build_client(spec: &RequestSpec, trust: &Trust) -> Result<Client, ClientError> {
+    trust
+        .apply(Client::builder())
         .tls_info(true)
-        .redirect(policy)
+        .redirect(Policy::none())
         .connect_timeout(spec.timeout)
         .tcp_nodelay(true)
-        .user_agent(concat!("upcheck/", env!("CARGO_PKG_VERSION")))
-        .danger_accept_invalid_certs(spec.insecure);
-    if let Some(pem) = &spec.ca_pem {
-        for cert in
-            reqwest::Certificate::from_pem_bundle(pem).map_err(|e| ClientError(e.to_string()))?
-        {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
-    builder.build().map_err(|e| ClientError(e.to_string()))
-}
-
-fn redirect_policy(attempt: RedirectAttempt<'_>) -> reqwest::redirect::Action {
-    let next = attempt.url().clone();
-    if !matches!(next.scheme(), "http" | "https") {
-        let scheme = format!("a {}: URL", next.scheme());
-        return attempt.error(RedirectRefusal::Scheme(scheme));
-    }
-    if attempt.previous().contains(&next) {
-        let shown = crate::config::RedactedUrl::new(&next).to_string();
-        return attempt.error(RedirectRefusal::Loop(shown));
-    }
-    if attempt.previous().len() > MAX_REDIRECTS {
-        return attempt.error(RedirectRefusal::TooMany);
-    }
-    attempt.follow()
+        .user_agent(crate::net::USER_AGENT)
+        .danger_accept_invalid_certs(spec.insecure)
+        .build()
+        .map_err(ClientError::from)
 }
 
 /// One attempt's outcome: an answer to judge, or a transport failure.
@@ -77,38 +39,133 @@ pub enum Outcome {
     Failed(Failure, Duration),
 }
 
+/// Why an attempt got no answer to judge.
+enum Broken {
+    Transport(reqwest::Error),
+    Redirect(Failure),
+}
+
+impl From<reqwest::Error> for Broken {
+    fn from(e: reqwest::Error) -> Broken {
+        Broken::Transport(e)
+    }
+}
+
 /// Make one request (following redirects), stream its body through the matchers, all within
 /// `spec.timeout`.
-pub async fn attempt(client: &Client, url: &Url, spec: &RequestSpec, checks: &Checks) -> Outcome {
+pub async fn attempt(client: &Client, url: &Url, settings: Settings<'_>) -> Outcome {
     let started = Instant::now();
-    match tokio::time::timeout(spec.timeout, exchange(client, url, spec, checks, started)).await {
+    let timeout = settings.request.timeout;
+    match tokio::time::timeout(timeout, exchange(client, url, settings, started)).await {
         Ok(Ok((answer, final_url))) => Outcome::Answered(answer, final_url),
-        Ok(Err(e)) => Outcome::Failed(classify(&e, spec.timeout), started.elapsed()),
-        Err(_) => Outcome::Failed(Failure::Timeout(spec.timeout), started.elapsed()),
+        Ok(Err(Broken::Redirect(failure))) => Outcome::Failed(failure, started.elapsed()),
+        Ok(Err(Broken::Transport(e))) => {
+            let failure = classify(&e, timeout, url, settings.in_actions);
+            Outcome::Failed(failure, started.elapsed())
+        }
+        Err(_) => Outcome::Failed(Failure::Timeout(timeout), started.elapsed()),
     }
+}
+
+/// The origin of a URL: scheme, host and port (the port a scheme implies counts as given).
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// The user's headers (and so `basic-auth` and `cookie`) for a request to `current`: all of them
+/// on the checked URL's origin, none elsewhere.
+fn headers_for(current: &Url, checked: &Url, user: &HeaderMap) -> HeaderMap {
+    if same_origin(current, checked) {
+        user.clone()
+    } else {
+        HeaderMap::new()
+    }
+}
+
+/// Where a redirect answer points, when it is one that is followed: `Ok(None)` for a status
+/// that is not a redirect, `Err(())` for a redirect without a usable `Location`.
+fn redirect_target(status: u16, headers: &HeaderMap, current: &Url) -> Result<Option<Url>, ()> {
+    if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+        return Ok(None);
+    }
+    let location = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+        .ok_or(())?;
+    let next = current.join(location).map_err(|_| ())?;
+    // reqwest must be able to send it (a host is needed for http(s)).
+    if matches!(next.scheme(), "http" | "https") && next.host_str().is_none_or(str::is_empty) {
+        return Err(());
+    }
+    Ok(Some(next))
+}
+
+/// The method for the request after a redirect: 303 turns anything but HEAD into GET, 301 and
+/// 302 turn POST into GET (as browsers do), 307 and 308 keep it.
+fn method_after(status: u16, method: &Method) -> Method {
+    match status {
+        303 if *method != Method::HEAD => Method::GET,
+        301 | 302 if *method == Method::POST => Method::GET,
+        _ => method.clone(),
+    }
+}
+
+/// Whether to follow a redirect to `next` after `visited` (the checked URL first).
+fn refuse_redirect(next: &Url, visited: &[Url]) -> Option<Failure> {
+    if !matches!(next.scheme(), "http" | "https") {
+        return Some(Failure::BadRedirect(format!(
+            "it points to a {}: URL",
+            next.scheme()
+        )));
+    }
+    if visited.contains(next) {
+        return Some(Failure::RedirectLoop(RedactedUrl::new(next).to_string()));
+    }
+    if visited.len() > MAX_REDIRECTS {
+        return Some(Failure::TooManyRedirects(MAX_REDIRECTS));
+    }
+    None
 }
 
 async fn exchange(
     client: &Client,
     url: &Url,
-    spec: &RequestSpec,
-    checks: &Checks,
+    settings: Settings<'_>,
     started: Instant,
-) -> Result<(Answer, Url), reqwest::Error> {
-    let mut response = client
-        .request(spec.method.clone(), url.clone())
-        .headers(spec.headers.clone())
-        .send()
-        .await?;
+) -> Result<(Answer, Url), Broken> {
+    let spec = settings.request;
+    let checks = settings.checks;
+    let mut visited = vec![url.clone()];
+    let mut current = url.clone();
+    let mut method = spec.method.clone();
+    let (mut response, broken_redirect) = loop {
+        let response = client
+            .request(method.clone(), current.clone())
+            .headers(headers_for(&current, url, &spec.headers))
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        if !spec.follow_redirects {
+            break (response, false);
+        }
+        match redirect_target(status, response.headers(), &current) {
+            Ok(None) => break (response, false),
+            Err(()) => break (response, true),
+            Ok(Some(next)) => {
+                if let Some(refusal) = refuse_redirect(&next, &visited) {
+                    return Err(Broken::Redirect(refusal));
+                }
+                method = method_after(status, &method);
+                visited.push(next.clone());
+                current = next;
+            }
+        }
+    };
     let status = response.status().as_u16();
-    // reqwest hands back a redirect it could not follow (no Location, or not a URL).
-    let broken_redirect = spec.follow_redirects && matches!(status, 301 | 302 | 303 | 307 | 308);
     let final_url = response.url().clone();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after);
+    let retry_after = crate::net::retry_after(response.headers());
     let cert_not_after = response
         .extensions()
         .get::<reqwest::tls::TlsInfo>()
@@ -140,107 +197,41 @@ async fn exchange(
     Ok((answer, final_url))
 }
 
-/// `Retry-After` as seconds or as an HTTP date.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or_default(),
-    )
-}
-
 fn certificate_expiry(der: &[u8]) -> Option<OffsetDateTime> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     Some(cert.validity().not_after.to_datetime())
 }
 
-/// Sort a reqwest error into a plain-words failure by walking its source chain.
-fn classify(e: &reqwest::Error, timeout: Duration) -> Failure {
-    if e.is_timeout() {
-        return Failure::Timeout(timeout);
-    }
-    let mut messages = Vec::new();
-    let mut source: Option<&(dyn StdError + 'static)> = Some(e);
-    while let Some(err) = source {
-        if let Some(refusal) = err.downcast_ref::<RedirectRefusal>() {
-            return match refusal {
-                RedirectRefusal::TooMany => Failure::TooManyRedirects(MAX_REDIRECTS),
-                RedirectRefusal::Loop(url) => Failure::RedirectLoop(url.clone()),
-                RedirectRefusal::Scheme(what) => {
-                    Failure::BadRedirect(format!("it points to {what}"))
-                }
-            };
+/// Whether `url` is on this machine's loopback: `localhost` (and `*.localhost`), 127.0.0.0/8, ::1.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
         }
-        if let Some(tls) = find_tls(err) {
-            return Failure::Tls(describe_tls(tls));
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
         }
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if let Some(tls) = io
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-            {
-                return Failure::Tls(describe_tls(tls));
-            }
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return Failure::Refused,
-                std::io::ErrorKind::ConnectionReset
-                | std::io::ErrorKind::ConnectionAborted
-                | std::io::ErrorKind::BrokenPipe
-                | std::io::ErrorKind::UnexpectedEof => return Failure::Reset,
-                std::io::ErrorKind::TimedOut => return Failure::Timeout(timeout),
-                _ => {}
-            }
-        }
-        if let Some(hyper) = err.downcast_ref::<hyper::Error>() {
-            if hyper.is_incomplete_message() {
-                return Failure::Reset;
-            }
-        }
-        messages.push(err.to_string());
-        source = err.source();
+        None => false,
     }
-    let all = messages.join(": ");
-    if all.contains("dns error") || all.contains("failed to lookup address") {
-        let detail = messages.last().cloned().unwrap_or_default();
-        return Failure::Dns(crate::text::log_safe(&detail));
-    }
-    if e.is_redirect() {
-        return Failure::BadRedirect(crate::text::log_safe(
-            messages.last().map_or("", String::as_str),
-        ));
-    }
-    Failure::Connection(crate::text::log_safe(
-        messages.last().map_or("", String::as_str),
-    ))
 }
 
-/// The rustls error behind `err`, also when it sits inside (nested) `io::Error`s, whose `source()`
-/// skips the wrapped error.
-fn find_tls<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
-    // The connector wraps it twice: io::Error(Other, io::Error(InvalidData, rustls::Error)).
-    if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-        return Some(tls);
-    }
-    let io = err.downcast_ref::<std::io::Error>()?;
-    find_tls(io.get_ref()?)
-}
-
-fn describe_tls(e: &rustls::Error) -> String {
-    use rustls::CertificateError as C;
-    match e {
-        rustls::Error::InvalidCertificate(cert) => match cert {
-            C::UnknownIssuer => "the certificate is not signed by a trusted authority (for a private CA set ca-cert; insecure: true skips the check)".into(),
-            C::Expired | C::ExpiredContext { .. } => "the certificate has expired".into(),
-            C::NotValidYet | C::NotValidYetContext { .. } => "the certificate is not valid yet".into(),
-            C::NotValidForName | C::NotValidForNameContext { .. } => "the certificate is not valid for this host name".into(),
-            C::Revoked => "the certificate was revoked".into(),
-            _ => e.to_string(),
-        },
-        other => other.to_string(),
+/// Sort a reqwest error into a plain-words failure. `in_actions`: this is a container step,
+/// whose loopback is its own, so a refused loopback URL says so.
+fn classify(e: &reqwest::Error, timeout: Duration, url: &Url, in_actions: bool) -> Failure {
+    match crate::net::classify(e) {
+        Transport::Timeout => Failure::Timeout(timeout),
+        Transport::Refused if in_actions && is_loopback(url) => Failure::RefusedInContainer,
+        Transport::Refused => Failure::Refused,
+        Transport::Reset => Failure::Reset,
+        Transport::Dns(detail) => Failure::Dns(detail),
+        Transport::Tls(TlsProblem::UnknownIssuer) => Failure::Tls(format!(
+            "{} (for a private CA set ca-cert or SSL_CERT_FILE; insecure: true skips the check)",
+            TlsProblem::UnknownIssuer.plain()
+        )),
+        Transport::Tls(problem) => Failure::Tls(problem.plain()),
+        Transport::Other(detail) => Failure::Connection(detail),
     }
 }
 
@@ -248,14 +239,116 @@ fn describe_tls(e: &rustls::Error) -> String {
 mod tests {
     use super::*;
 
+    fn u(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
     #[test]
-    fn retry_after_forms() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
+    fn the_origin_is_scheme_host_and_port() {
+        let a = u("https://api.example.com/health");
+        assert!(same_origin(&a, &u("https://api.example.com:443/other?x=1")));
+        assert!(!same_origin(&a, &u("http://api.example.com/health")));
+        assert!(!same_origin(&a, &u("https://api.example.com:8443/health")));
+        assert!(!same_origin(&a, &u("https://cdn.example.com/health")));
+    }
+
+    #[test]
+    fn the_users_headers_go_only_to_the_checked_origin() {
+        let checked = u("https://api.example.com/health");
+        let mut user = HeaderMap::new();
+        user.insert("x-api-key", "k".parse().unwrap());
+        user.insert(
+            reqwest::header::AUTHORIZATION,
+            "Basic dTpw".parse().unwrap(),
         );
-        assert_eq!(parse_retry_after("soon"), None);
+        user.insert(reqwest::header::COOKIE, "s=1".parse().unwrap());
+        let chain = [
+            ("https://api.example.com/login", 3),
+            ("https://sso.example.com/auth", 0),
+            ("http://api.example.com/plain", 0),
+            ("https://api.example.com/back", 3),
+        ];
+        for (next, count) in chain {
+            assert_eq!(
+                headers_for(&u(next), &checked, &user).len(),
+                count,
+                "{next}"
+            );
+        }
+    }
+
+    #[test]
+    fn redirects_resolve_their_location() {
+        let here = u("http://a.test/x/y");
+        let mut h = HeaderMap::new();
+        assert_eq!(redirect_target(200, &h, &here), Ok(None));
+        assert_eq!(redirect_target(302, &h, &here), Err(()));
+        h.insert("location", "../z?q=1".parse().unwrap());
+        assert_eq!(
+            redirect_target(302, &h, &here),
+            Ok(Some(u("http://a.test/z?q=1")))
+        );
+        assert_eq!(redirect_target(304, &h, &here), Ok(None));
+        h.insert("location", "https://b.test/".parse().unwrap());
+        assert_eq!(
+            redirect_target(308, &h, &here),
+            Ok(Some(u("https://b.test/")))
+        );
+    }
+
+    #[test]
+    fn redirects_change_the_method_as_browsers_do() {
+        assert_eq!(method_after(303, &Method::POST), Method::GET);
+        assert_eq!(method_after(303, &Method::HEAD), Method::HEAD);
+        assert_eq!(method_after(302, &Method::POST), Method::GET);
+        assert_eq!(method_after(301, &Method::PUT), Method::PUT);
+        assert_eq!(method_after(307, &Method::POST), Method::POST);
+        assert_eq!(method_after(308, &Method::DELETE), Method::DELETE);
+    }
+
+    #[test]
+    fn refused_redirects() {
+        let first = u("http://a.test/0");
+        assert!(matches!(
+            refuse_redirect(&u("ftp://a.test/f"), std::slice::from_ref(&first)),
+            Some(Failure::BadRedirect(_))
+        ));
+        assert!(matches!(
+            refuse_redirect(&first, std::slice::from_ref(&first)),
+            Some(Failure::RedirectLoop(_))
+        ));
+        let chain: Vec<Url> = (0..=MAX_REDIRECTS)
+            .map(|i| u(&format!("http://a.test/{i}")))
+            .collect();
+        assert_eq!(
+            refuse_redirect(&u("http://a.test/next"), &chain[..MAX_REDIRECTS]),
+            None
+        );
+        assert_eq!(
+            refuse_redirect(&u("http://a.test/next"), &chain),
+            Some(Failure::TooManyRedirects(MAX_REDIRECTS))
+        );
+    }
+
+    #[test]
+    fn loopback_urls() {
+        for s in [
+            "http://localhost:3000/",
+            "http://LOCALHOST./",
+            "http://app.localhost/",
+            "http://127.0.0.1/",
+            "http://127.8.9.10/",
+            "http://[::1]:8080/",
+        ] {
+            assert!(is_loopback(&u(s)), "{s}");
+        }
+        for s in [
+            "http://172.17.0.1/",
+            "http://example.com/",
+            "http://[::2]/",
+            "http://localhost.example/",
+        ] {
+            assert!(!is_loopback(&u(s)), "{s}");
+        }
     }
 }

@@ -14,15 +14,41 @@ use reqwest::Client;
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
-pub use http::{build_client, parse_retry_after, ClientError};
+pub use http::build_client;
 pub use matcher::StreamMatcher;
 
-use crate::config::{Config, RedactedUrl, Target};
+use crate::config::{Checks, Config, RedactedUrl, RequestSpec, RetryPolicy, Target};
 use crate::report::{Failure, RunReport, Signal, Status, UrlResult};
 
-/// Check every URL of the config. Returns when all are done or soon after `cancel` fires.
+/// What checking one URL needs: how to ask, when to try again, what to accept, and where the
+/// check runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a> {
+    pub request: &'a RequestSpec,
+    pub retry: &'a RetryPolicy,
+    pub checks: &'a Checks,
+    /// A GitHub Actions step (`GITHUB_ACTIONS=true`): a container whose loopback is not the
+    /// runner's, so a refused loopback URL gets a reason that says so.
+    pub in_actions: bool,
+}
+
+impl<'a> Settings<'a> {
+    pub fn of(config: &'a Config, in_actions: bool) -> Settings<'a> {
+        Settings {
+            request: &config.request,
+            retry: &config.retry,
+            checks: &config.checks,
+            in_actions,
+        }
+    }
+}
+
+/// Check every target, up to `concurrency` at once. Returns when all are done or soon after
+/// `cancel` fires.
 pub async fn run(
-    config: &Config,
+    targets: &[Target],
+    concurrency: usize,
+    settings: Settings<'_>,
     client: &Client,
     cancel: &CancellationToken,
     signal: impl Fn() -> Option<Signal>,
@@ -30,9 +56,9 @@ pub async fn run(
     let started_at = OffsetDateTime::now_utc();
     let clock = Instant::now();
     // Unordered, so one slow URL never holds a free slot; input order is restored after.
-    let mut indexed = futures_util::stream::iter(config.targets.iter().enumerate())
-        .map(|(i, target)| async move { (i, check_url(config, client, target, cancel).await) })
-        .buffer_unordered(config.concurrency)
+    let mut indexed = futures_util::stream::iter(targets.iter().enumerate())
+        .map(|(i, target)| async move { (i, check_url(settings, client, target, cancel).await) })
+        .buffer_unordered(concurrency)
         .collect::<Vec<_>>()
         .await;
     indexed.sort_by_key(|(i, _)| *i);
@@ -54,7 +80,7 @@ pub async fn run(
 
 /// Check one URL with its retries.
 pub async fn check_url(
-    config: &Config,
+    settings: Settings<'_>,
     client: &Client,
     target: &Target,
     cancel: &CancellationToken,
@@ -65,7 +91,7 @@ pub async fn check_url(
         status: Status::Unknown,
         http_status: None,
         attempts: 0,
-        max_attempts: config.retry.max_attempts,
+        max_attempts: settings.retry.max_attempts,
         waits: Vec::new(),
         response_time: None,
         failure: Some(Failure::Cancelled),
@@ -81,7 +107,7 @@ pub async fn check_url(
         }
         result.attempts += 1;
         let outcome = tokio::select! {
-            outcome = http::attempt(client, &target.url, &config.request, &config.checks) => outcome,
+            outcome = http::attempt(client, &target.url, settings) => outcome,
             // The request in flight counts as an attempt: the server may have seen it.
             () = cancel.cancelled() => return result,
         };
@@ -91,7 +117,7 @@ pub async fn check_url(
                 result.response_time = Some(answer.elapsed);
                 result.final_url = Some(RedactedUrl::new(&final_url));
                 result.cert_not_after = answer.cert_not_after;
-                match verdict::judge(&answer, &config.checks, OffsetDateTime::now_utc()) {
+                match verdict::judge(&answer, settings.checks, OffsetDateTime::now_utc()) {
                     Ok(degradations) => {
                         result.status = if degradations.is_empty() {
                             Status::Up
@@ -112,7 +138,7 @@ pub async fn check_url(
                 (failure, None)
             }
         };
-        let wait = retry::next_wait(&config.retry, result.attempts, &failure, retry_after);
+        let wait = retry::next_wait(settings.retry, result.attempts, &failure, retry_after);
         result.failure = Some(failure);
         let Some(wait) = wait else {
             result.status = Status::Down;

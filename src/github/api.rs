@@ -10,6 +10,8 @@ use time::OffsetDateTime;
 
 /// One call's limit.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
+/// The most of one answer that is read (a run's jobs, 100 at a time, fit well within it).
+const MAX_ANSWER: usize = 8 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -70,10 +72,11 @@ impl Api<'_> {
             .timeout(TIMEOUT);
         let response = request.send().await.map_err(|e| ApiError::Unreachable {
             what,
-            why: if e.is_timeout() {
-                "no answer within 5s".into()
-            } else {
-                "connection failed".into()
+            why: match crate::net::classify(&e) {
+                crate::net::Transport::Timeout => {
+                    format!("no answer within {}s", TIMEOUT.as_secs())
+                }
+                other => other.to_string(),
             },
         })?;
         let status = response.status().as_u16();
@@ -92,13 +95,22 @@ impl Api<'_> {
         if !(200..300).contains(&status) {
             return Err(ApiError::Status { what, status });
         }
-        response
-            .json::<Value>()
+        let body = crate::net::read_capped(response, MAX_ANSWER)
             .await
-            .map_err(|_| ApiError::Unreachable {
+            .map_err(|e| ApiError::Unreachable {
                 what,
-                why: "the answer was not JSON".into(),
-            })
+                why: format!("the answer broke off ({})", crate::net::classify(&e)),
+            })?;
+        if body.cut {
+            return Err(ApiError::Unreachable {
+                what,
+                why: format!("the answer is larger than {} MiB", MAX_ANSWER >> 20),
+            });
+        }
+        serde_json::from_slice(&body.bytes).map_err(|_| ApiError::Unreachable {
+            what,
+            why: "the answer was not JSON".into(),
+        })
     }
 
     pub async fn commit(&self, repository: &str, sha: &str) -> Result<Commit, ApiError> {

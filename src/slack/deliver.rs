@@ -17,6 +17,27 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest `Retry-After` honoured for one wait.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(20);
 
+/// The Slack Web API methods upcheck calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiMethod {
+    /// Send a new message (or a reply in a thread).
+    PostMessage,
+    /// Change a message already sent.
+    Update,
+}
+
+impl ApiMethod {
+    pub const ALL: [ApiMethod; 2] = [ApiMethod::PostMessage, ApiMethod::Update];
+
+    /// The method's name, as its URL path under the API base.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiMethod::PostMessage => "chat.postMessage",
+            ApiMethod::Update => "chat.update",
+        }
+    }
+}
+
 /// Where the message goes.
 #[derive(Debug, Clone)]
 pub enum Destination {
@@ -25,8 +46,7 @@ pub enum Destination {
         base: Url,
         token: String,
         channel: String,
-        /// `chat.postMessage`, or `chat.update` to change a message already sent.
-        method: &'static str,
+        method: ApiMethod,
     },
 }
 
@@ -35,10 +55,13 @@ impl Destination {
         match self {
             Destination::Webhook(_) => "the Slack webhook",
             Destination::Api {
-                method: "chat.update",
+                method: ApiMethod::Update,
                 ..
             } => "Slack's chat.update",
-            Destination::Api { .. } => "Slack's chat.postMessage",
+            Destination::Api {
+                method: ApiMethod::PostMessage,
+                ..
+            } => "Slack's chat.postMessage",
         }
     }
 }
@@ -306,34 +329,17 @@ async fn send_once(client: &Client, to: &Destination, payload: &Value, timeout: 
         } => {
             let mut body = payload.clone();
             body["channel"] = Value::String(channel.clone());
-            let url = base.join(method).unwrap_or_else(|_| base.clone());
+            let url = base.join(method.as_str()).unwrap_or_else(|_| base.clone());
             client.post(url).bearer_auth(token).json(&body)
         }
     };
     let exchange = async {
         let response = request.send().await?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(crate::check::parse_retry_after);
+        let retry_after = crate::net::retry_after(response.headers());
         // Slack's answers are short; read at most 64 KiB of whatever comes.
-        const LIMIT: usize = 65_536;
-        let mut body = Vec::new();
-        let mut response = response;
-        while let Some(chunk) = response.chunk().await? {
-            let room = LIMIT - body.len();
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if body.len() == LIMIT {
-                break;
-            }
-        }
-        Ok::<_, reqwest::Error>((
-            status,
-            String::from_utf8_lossy(&body).into_owned(),
-            retry_after,
-        ))
+        let body = crate::net::read_capped(response, 65_536).await?;
+        Ok::<_, reqwest::Error>((status, body.text(), retry_after))
     };
     match tokio::time::timeout(timeout, exchange).await {
         Err(_) => Try::Retry {
@@ -341,35 +347,13 @@ async fn send_once(client: &Client, to: &Destination, payload: &Value, timeout: 
             after: None,
         },
         Ok(Err(e)) => Try::Retry {
-            why: format!("cannot connect ({})", connection_problem(&e)),
+            why: format!("cannot connect ({})", crate::net::classify(&e)),
             after: None,
         },
         Ok(Ok((status, body, retry_after))) => match to {
             Destination::Webhook(_) => judge_webhook(status, &body, retry_after),
             Destination::Api { .. } => judge_api(status, &body, retry_after),
         },
-    }
-}
-
-/// A connection error in words, without the URL (which is a secret for webhooks).
-fn connection_problem(e: &reqwest::Error) -> &'static str {
-    use std::error::Error as _;
-    let mut source = e.source();
-    while let Some(err) = source {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            return match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => "connection refused",
-                std::io::ErrorKind::ConnectionReset => "connection reset",
-                std::io::ErrorKind::TimedOut => "timed out",
-                _ => "network error",
-            };
-        }
-        source = err.source();
-    }
-    if e.is_connect() {
-        "cannot reach the host"
-    } else {
-        "the connection failed"
     }
 }
 
@@ -471,6 +455,22 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "the Slack webhook answered HTTP 404 no_service (the webhook was revoked or its app removed: create a new incoming webhook)"
+        );
+    }
+
+    #[test]
+    fn api_methods_are_their_url_paths() {
+        let base = Url::parse("https://slack.com/api/").unwrap();
+        let urls: Vec<String> = ApiMethod::ALL
+            .iter()
+            .map(|m| base.join(m.as_str()).unwrap().to_string())
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "https://slack.com/api/chat.postMessage",
+                "https://slack.com/api/chat.update"
+            ]
         );
     }
 

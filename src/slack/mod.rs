@@ -14,7 +14,7 @@ use crate::github::api::Api;
 use crate::github::context::RunContext;
 use crate::report::RunReport;
 use crate::state::Incident;
-pub use deliver::{Delivered, Destination, SlackError};
+pub use deliver::{ApiMethod, Delivered, Destination, SlackError};
 
 /// What the Slack phase came to.
 #[derive(Debug, Clone, Default)]
@@ -68,7 +68,7 @@ pub fn destination(s: &SlackSettings) -> Option<Destination> {
         base: s.api_url.clone(),
         token: s.token.clone()?,
         channel: s.channel.clone()?,
-        method: "chat.postMessage",
+        method: ApiMethod::PostMessage,
     })
 }
 
@@ -131,7 +131,7 @@ pub async fn notify(
                 base,
                 token,
                 channel: incident.channel.clone(),
-                method: "chat.postMessage",
+                method: ApiMethod::PostMessage,
             }
         }
         (to, _) => to,
@@ -150,16 +150,6 @@ pub async fn notify(
             ..Outcome::default()
         },
     }
-}
-
-/// The client for Slack and the GitHub API: rustls with compiled-in roots, no redirects.
-pub fn client() -> Result<Client, reqwest::Error> {
-    Client::builder()
-        .use_rustls_tls()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(deliver::REQUEST_TIMEOUT)
-        .user_agent(concat!("upcheck/", env!("CARGO_PKG_VERSION")))
-        .build()
 }
 
 /// Mark the outage messages this run ends as resolved (`chat.update`, bot token only).
@@ -181,7 +171,7 @@ pub async fn resolve(
             base: settings.api_url.clone(),
             token: token.clone(),
             channel: incident.channel.clone(),
-            method: "chat.update",
+            method: ApiMethod::Update,
         };
         let budget = deliver::REQUEST_TIMEOUT;
         if let Err(e) = deliver::deliver_within(client, &to, &payload, cancel, budget).await {
