@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use serde_yaml_ng::{Mapping, Value};
 use upcheck::config::{Config, RawInputs};
 
-/// The reusable workflow, callable as `OWNER/upcheck/.github/workflows/healthcheck.yml@v1`.
+/// The reusable workflow, callable as `set-owner.invalid/upcheck/.github/workflows/healthcheck.yml@v0`.
 const REUSABLE: &str = ".github/workflows/healthcheck.yml";
 /// Outputs the reusable workflow must expose to its caller.
 const REUSABLE_OUTPUTS: [&str; 3] = ["healthy", "status", "results"];
@@ -257,7 +257,7 @@ fn every_with_key_is_an_action_input() {
             .filter(|s| s.file.starts_with("examples/"))
             .count()
             >= 2,
-        "the examples should use the action (`uses: OWNER/upcheck@v1`) at least twice"
+        "the examples should use the action (`uses: set-owner.invalid/upcheck@v0`) at least twice"
     );
     let mut problems = Vec::new();
     for step in &steps {
@@ -324,7 +324,7 @@ fn reusable_workflow_references_the_published_action() {
     let step = reusable_action_step();
     assert!(
         step.uses.contains('@') && !step.uses.starts_with('.'),
-        "{REUSABLE}: {}: `uses: {}` must name the published action (`OWNER/upcheck@v1`): a \
+        "{REUSABLE}: {}: `uses: {}` must name the published action (`set-owner.invalid/upcheck@v0`): a \
          local `./` resolves against the caller's checkout, not this repository",
         step.place,
         step.uses
