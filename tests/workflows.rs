@@ -1,9 +1,12 @@
-//! The workflows that call the action cannot drift from `action.yml`: the examples in
+//! The workflows that call the action cannot drift from `action.yml` or the release: the examples in
 //! `examples/` and the workflows in `.github/workflows/` pass only inputs that `action.yml`
 //! declares; the reusable workflow forwards each of its inputs and secrets to the action input of
 //! the same name, with the same default, and exposes the action's outputs; a manual run's
 //! `notify` is a choice of exactly the contract's policies; scheduled runs, where `inputs` is
 //! empty, fall back to something else; and every literal value reaches upcheck as a valid input.
+//! Also: no reference to the project can resolve to another account (the placeholder owner,
+//! `scripts/set-owner`), the documented tag is the one a release moves, a monitor's runs never
+//! overlap, ci.yml runs the action for real, and third-party actions are pinned by commit.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -929,7 +932,10 @@ fn no_reference_can_resolve_to_another_account() {
             ));
         }
     }
-    report("references that could reach someone else's account", &problems);
+    report(
+        "references that could reach someone else's account",
+        &problems,
+    );
 }
 
 /// A throw-away copy of the files `scripts/set-owner` touches, and the two scripts.
@@ -937,10 +943,14 @@ struct Copy(PathBuf);
 
 impl Copy {
     fn new(tag: &str) -> Copy {
-        let dir = std::env::temp_dir().join(format!("upcheck-set-owner-{tag}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("upcheck-set-owner-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut files = naming_files();
-        files.extend(["scripts/set-owner".to_string(), ".ci/placeholders".to_string()]);
+        files.extend([
+            "scripts/set-owner".to_string(),
+            ".ci/placeholders".to_string(),
+        ]);
         for file in files {
             let to = dir.join(&file);
             std::fs::create_dir_all(to.parent().expect("a parent")).expect("mkdir");
@@ -1001,7 +1011,10 @@ fn set_owner_rewrites_every_reference_once_and_refuses_bad_names() {
             "scripts/set-owner {bad:?} should refuse the name with exit 2; stderr: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(copy.snapshot() == pristine, "a refused {bad:?} changed files");
+        assert!(
+            copy.snapshot() == pristine,
+            "a refused {bad:?} changed files"
+        );
     }
 
     let out = copy.set_owner("Acme-Co/upcheck");
@@ -1023,15 +1036,24 @@ fn set_owner_rewrites_every_reference_once_and_refuses_bad_names() {
         );
         uses += text.matches("Acme-Co/upcheck@").count();
     }
-    assert!(uses >= 4, "only {uses} `Acme-Co/upcheck@` references after set-owner");
+    assert!(
+        uses >= 4,
+        "only {uses} `Acme-Co/upcheck@` references after set-owner"
+    );
     assert!(
         after["action.yml"].contains("uses: docker://ghcr.io/acme-co/upcheck:"),
         "action.yml should run ghcr.io/acme-co/upcheck (registry paths are lower case)"
     );
 
     let out = copy.set_owner("Acme-Co/upcheck");
-    assert!(out.status.success(), "a second run with the same name failed");
-    assert!(copy.snapshot() == after, "a second run with the same name changed files");
+    assert!(
+        out.status.success(),
+        "a second run with the same name failed"
+    );
+    assert!(
+        copy.snapshot() == after,
+        "a second run with the same name changed files"
+    );
 
     let out = copy.set_owner("other-org/upcheck");
     assert!(
@@ -1046,7 +1068,8 @@ fn released_major_tag() -> String {
     let release = std::fs::read_to_string(crate_root().join(".github/workflows/release.yml"))
         .expect("release.yml");
     assert!(
-        release.contains(r#"major="${TAG%%.*}""#) && release.contains(r#"git tag --force "$major""#),
+        release.contains(r#"major="${TAG%%.*}""#)
+            && release.contains(r#"git tag --force "$major""#),
         "release.yml should move the major tag `${{TAG%%.*}}`; this test reads it that way"
     );
     let version = env!("CARGO_PKG_VERSION");
@@ -1080,7 +1103,9 @@ fn overlapping_runs_of_a_monitor_are_serialized() {
     let mut problems = Vec::new();
     let reusable = load(REUSABLE);
     let job = &reusable["jobs"][reusable_action_step().job.as_str()];
-    let concurrency = job.get("concurrency").or_else(|| reusable.get("concurrency"));
+    let concurrency = job
+        .get("concurrency")
+        .or_else(|| reusable.get("concurrency"));
     match concurrency {
         None => problems.push(format!("{REUSABLE}: no `concurrency:` group")),
         Some(c) => {
@@ -1099,7 +1124,10 @@ fn overlapping_runs_of_a_monitor_are_serialized() {
             }
         }
     }
-    for file in workflow_files().iter().filter(|f| f.starts_with("examples/")) {
+    for file in workflow_files()
+        .iter()
+        .filter(|f| f.starts_with("examples/"))
+    {
         let workflow = load(file);
         let ok = workflow.get("concurrency").is_some_and(|c| {
             c.get("cancel-in-progress").and_then(Value::as_bool) == Some(false)
@@ -1149,7 +1177,10 @@ fn ci_runs_the_action_for_real_on_github() {
     let steps = action_steps(CI, &ci);
     let local: Vec<&ActionStep> = steps.iter().filter(|s| s.uses == "./").collect();
     if local.len() < 4 {
-        problems.push(format!("{CI}: {} `uses: ./` steps, expected at least 4", local.len()));
+        problems.push(format!(
+            "{CI}: {} `uses: ./` steps, expected at least 4",
+            local.len()
+        ));
     }
     if !runs.iter().any(|r| r.contains("docker build")) {
         problems.push(format!("{CI}: no step builds the image"));
@@ -1160,7 +1191,9 @@ fn ci_runs_the_action_for_real_on_github() {
         ));
     }
     match local.iter().find(|s| s.may_fail) {
-        None => problems.push(format!("{CI}: no `continue-on-error` step with a bad input")),
+        None => problems.push(format!(
+            "{CI}: no `continue-on-error` step with a bad input"
+        )),
         Some(step) => {
             let id = step.id.clone().unwrap_or_default();
             if !source.contains(&format!("steps.{id}.outcome")) {
@@ -1183,7 +1216,9 @@ fn ci_runs_the_action_for_real_on_github() {
     for step in &local {
         if let Some(id) = &step.id {
             if !step.may_fail && !source.contains(&format!("steps.{id}.outputs.")) {
-                problems.push(format!("{CI}: the outputs of step `{id}` are never checked"));
+                problems.push(format!(
+                    "{CI}: the outputs of step `{id}` are never checked"
+                ));
             }
         }
     }
@@ -1197,7 +1232,10 @@ fn ci_runs_the_action_for_real_on_github() {
             "{CI}: no job calls `uses: ./.github/workflows/healthcheck.yml`"
         ));
     }
-    report("ci.yml does not test the action on a real runner", &problems);
+    report(
+        "ci.yml does not test the action on a real runner",
+        &problems,
+    );
 }
 
 #[test]
@@ -1210,7 +1248,10 @@ fn third_party_actions_are_pinned_by_commit() {
             uses.push(("action.yml".to_string(), u.to_string()));
         }
     }
-    for file in workflow_files().into_iter().filter(|f| f.starts_with(".github/")) {
+    for file in workflow_files()
+        .into_iter()
+        .filter(|f| f.starts_with(".github/"))
+    {
         let workflow = load(&file);
         let Some(jobs) = workflow.get("jobs").and_then(Value::as_mapping) else {
             continue;
@@ -1219,7 +1260,12 @@ fn third_party_actions_are_pinned_by_commit() {
             if let Some(u) = job.get("uses").and_then(Value::as_str) {
                 uses.push((file.clone(), u.to_string()));
             }
-            for step in job.get("steps").and_then(Value::as_sequence).into_iter().flatten() {
+            for step in job
+                .get("steps")
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(u) = step.get("uses").and_then(Value::as_str) {
                     uses.push((file.clone(), u.to_string()));
                 }
