@@ -322,3 +322,68 @@ fn composite_action_forwards_every_input_and_output() {
         );
     }
 }
+
+/// The README's section under this `## ` heading, without the heading.
+fn readme_section(readme: &str, heading: &str) -> String {
+    let start = readme
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("README has no `## {heading}` section"));
+    let rest = &readme[start + heading.len() + 5..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    rest[..end].to_string()
+}
+
+#[test]
+fn readme_quick_start_serializes_runs_of_a_monitor() {
+    let quick = readme_section(&readme(), "Quick start");
+    assert!(
+        quick.contains("concurrency:") && quick.contains("cancel-in-progress: false"),
+        "the quick start's workflow should have a `concurrency:` group with \
+         `cancel-in-progress: false`, so two runs never both alert or both save the state"
+    );
+}
+
+#[test]
+fn readme_says_what_github_does_with_pending_runs() {
+    let caveats = readme_section(&readme(), "Schedule caveats");
+    let overlaps = caveats
+        .split("\n- ")
+        .find(|item| item.starts_with("**Overlaps.**"))
+        .expect("Schedule caveats has an **Overlaps.** item");
+    let flat = overlaps.split_whitespace().collect::<Vec<_>>().join(" ");
+    for wanted in [
+        "at most one running and one pending",
+        "a newer pending run replaces an older pending one",
+    ] {
+        assert!(
+            flat.contains(wanted),
+            "the Overlaps caveat should say {wanted:?} (GitHub does not queue every run): {flat}"
+        );
+    }
+    assert!(
+        !flat.contains("queues the later one"),
+        "the Overlaps caveat still says runs queue: {flat}"
+    );
+}
+
+#[test]
+fn readme_documents_releases_and_the_input_size_limit() {
+    let readme = readme();
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("make the GHCR package public"),
+        "README should say to make the GHCR package public after the first release"
+    );
+    assert!(
+        flat.contains("scripts/set-owner"),
+        "README should say how the real owner gets into every reference"
+    );
+    let limit = flat
+        .find("128 KiB")
+        .expect("README should name the 128 KiB limit on one input");
+    let around = &flat[limit.saturating_sub(600)..(limit + 900).min(flat.len())];
+    assert!(
+        around.contains("`ca-cert`") && around.contains("path"),
+        "the 128 KiB limit should be documented next to `ca-cert`, with its file-path form"
+    );
+}

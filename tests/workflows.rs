@@ -1,9 +1,12 @@
-//! The workflows that call the action cannot drift from `action.yml`: the examples in
+//! The workflows that call the action cannot drift from `action.yml` or the release: the examples in
 //! `examples/` and the workflows in `.github/workflows/` pass only inputs that `action.yml`
 //! declares; the reusable workflow forwards each of its inputs and secrets to the action input of
 //! the same name, with the same default, and exposes the action's outputs; a manual run's
 //! `notify` is a choice of exactly the contract's policies; scheduled runs, where `inputs` is
 //! empty, fall back to something else; and every literal value reaches upcheck as a valid input.
+//! Also: no reference to the project can resolve to another account (the placeholder owner,
+//! `scripts/set-owner`), the documented tag is the one a release moves, a monitor's runs never
+//! overlap, ci.yml runs the action for real, and third-party actions are pinned by commit.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -11,7 +14,7 @@ use std::path::PathBuf;
 use serde_yaml_ng::{Mapping, Value};
 use upcheck::config::{Config, NotifyPolicy, RawInputs};
 
-/// The reusable workflow, callable as `OWNER/upcheck/.github/workflows/healthcheck.yml@v1`.
+/// The reusable workflow, callable as `<owner>/upcheck/.github/workflows/healthcheck.yml@v0`.
 const REUSABLE: &str = ".github/workflows/healthcheck.yml";
 /// Outputs the reusable workflow must expose to its caller.
 const REUSABLE_OUTPUTS: [&str; 3] = ["healthy", "status", "results"];
@@ -155,6 +158,9 @@ struct ActionStep {
     uses: String,
     id: Option<String>,
     with: Vec<(String, Value)>,
+    /// `continue-on-error: true`: a step expected to fail (a bad input on purpose), whose
+    /// outcome a later step checks.
+    may_fail: bool,
 }
 
 impl ActionStep {
@@ -183,6 +189,7 @@ fn action_steps(file: &str, workflow: &Value) -> Vec<ActionStep> {
                 continue;
             }
             let id = step.get("id").and_then(Value::as_str).map(str::to_string);
+            let may_fail = step.get("continue-on-error").and_then(Value::as_bool) == Some(true);
             let with = match step.get("with") {
                 None | Some(Value::Null) => Vec::new(),
                 Some(w) => entries(mapping(w, &format!("{file}: `with`")), "with")
@@ -201,6 +208,7 @@ fn action_steps(file: &str, workflow: &Value) -> Vec<ActionStep> {
                 uses: uses.to_string(),
                 id,
                 with,
+                may_fail,
             });
         }
     }
@@ -255,7 +263,7 @@ fn every_with_key_is_an_action_input() {
             .filter(|s| s.file.starts_with("examples/"))
             .count()
             >= 2,
-        "the examples should use the action (`uses: OWNER/upcheck@v1`) at least twice"
+        "the examples should use the action (`uses: <owner>/upcheck@v0`) at least twice"
     );
     let mut problems = Vec::new();
     for step in &steps {
@@ -280,10 +288,11 @@ fn steps_that_use_the_action_have_an_id_when_their_outputs_are_read() {
     for file in workflow_files() {
         let source = std::fs::read_to_string(crate_root().join(&file)).expect("readable");
         for step in action_steps(&file, &load(&file)) {
-            let reads_outputs = step
-                .id
-                .as_ref()
-                .is_some_and(|id| source.contains(&format!("steps.{id}.outputs.")));
+            // A step expected to fail is read by its outcome.
+            let reads_outputs = step.id.as_ref().is_some_and(|id| {
+                source.contains(&format!("steps.{id}.outputs."))
+                    || (step.may_fail && source.contains(&format!("steps.{id}.outcome")))
+            });
             if step.id.is_none() || !reads_outputs {
                 problems.push(format!(
                     "{}: {}: a step that uses the action should have an `id` and a later step or \
@@ -322,7 +331,7 @@ fn reusable_workflow_references_the_published_action() {
     let step = reusable_action_step();
     assert!(
         step.uses.contains('@') && !step.uses.starts_with('.'),
-        "{REUSABLE}: {}: `uses: {}` must name the published action (`OWNER/upcheck@v1`): a \
+        "{REUSABLE}: {}: `uses: {}` must name the published action (`<owner>/upcheck@v0`): a \
          local `./` resolves against the caller's checkout, not this repository",
         step.place,
         step.uses
@@ -734,7 +743,8 @@ fn schedules_avoid_the_top_of_the_hour() {
 #[test]
 fn literal_values_are_valid_upcheck_inputs() {
     let mut problems = Vec::new();
-    for step in all_action_steps() {
+    // A step that may fail carries a bad input on purpose (ci.yml's end-to-end job).
+    for step in all_action_steps().into_iter().filter(|s| !s.may_fail) {
         let mut inputs = Vec::new();
         for (key, value) in &step.with {
             let value = text(value).unwrap_or_default();
@@ -778,4 +788,500 @@ fn literal_values_are_valid_upcheck_inputs() {
         ));
     }
     report("literal inputs that upcheck refuses", &problems);
+}
+
+/// The owner every reference names until `scripts/set-owner` runs: GitHub logins are letters,
+/// digits and single hyphens, so no account can have it.
+const PLACEHOLDER_OWNER: &str = "set-owner.invalid";
+/// Owner words that anyone could register as a GitHub account.
+const GUESSABLE_OWNERS: [&str; 9] = [
+    "owner",
+    "your-org",
+    "your-name",
+    "yourname",
+    "user",
+    "username",
+    "org",
+    "example",
+    "me",
+];
+
+/// Whether GitHub could give this name to an account: 1 to 39 letters, digits and single
+/// hyphens, no hyphen first or last.
+fn registrable_login(name: &str) -> bool {
+    let chars_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    chars_ok
+        && (1..=39).contains(&name.len())
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+}
+
+#[test]
+fn github_login_rule() {
+    assert!(registrable_login("octo-cat"));
+    assert!(registrable_login("OWNER"));
+    assert!(!registrable_login(PLACEHOLDER_OWNER));
+    assert!(!registrable_login("a_b"));
+    assert!(!registrable_login("-a"));
+    assert!(!registrable_login("a--b"));
+    assert!(!registrable_login(&"a".repeat(40)));
+}
+
+/// The files that name the project (what `scripts/set-owner` rewrites).
+fn naming_files() -> Vec<String> {
+    let mut files = vec!["action.yml".to_string(), "README.md".to_string()];
+    files.extend(workflow_files());
+    files
+}
+
+/// A reference to this project: the owner it names and where.
+struct Reference {
+    place: String,
+    owner: String,
+    /// `uses: o/upcheck@v0` or `o/upcheck/.github/workflows/…@v0`: the ref after `@`.
+    tag: Option<String>,
+}
+
+/// The token that starts at `at` and runs to white space or a quote or bracket.
+fn token(text: &str, at: usize) -> &str {
+    let rest = &text[at..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || "`'\")(<>".contains(c))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Every reference to this project in the files that name it: `uses:` lines, release URLs,
+/// `--repo`, and the image `ghcr.io/<owner>/upcheck`.
+fn references() -> Vec<Reference> {
+    let mut found = Vec::new();
+    for file in naming_files() {
+        let text = std::fs::read_to_string(crate_root().join(&file)).expect("readable");
+        for (n, line) in text.lines().enumerate() {
+            let place = format!("{file}:{}", n + 1);
+            for (marker, is_uses) in [
+                ("uses: ", true),
+                ("github.com/", false),
+                ("--repo ", false),
+                ("ghcr.io/", false),
+            ] {
+                for (at, _) in line.match_indices(marker) {
+                    let tok = token(line, at + marker.len());
+                    // An image reference's `@` is its digest, not a tag.
+                    let image = tok.starts_with("docker://");
+                    let tok = tok.strip_prefix("docker://ghcr.io/").unwrap_or(tok);
+                    let (path, tag) = match tok.split_once('@') {
+                        Some((p, t)) => (p, Some(t.to_string())),
+                        None => (tok, None),
+                    };
+                    let mut parts = path.split(['/', ':']);
+                    let (Some(owner), Some(repo)) = (parts.next(), parts.next()) else {
+                        continue;
+                    };
+                    if repo != "upcheck" || owner.is_empty() || owner.starts_with('$') {
+                        continue;
+                    }
+                    if owner.starts_with('<') || owner.starts_with('{') {
+                        continue; // a description such as ghcr.io/<owner>/upcheck
+                    }
+                    found.push(Reference {
+                        place: place.clone(),
+                        owner: owner.to_string(),
+                        tag: if is_uses && !image { tag } else { None },
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_reference_can_resolve_to_another_account() {
+    let refs = references();
+    assert!(
+        refs.len() >= 5,
+        "expected the README, the examples, the reusable workflow and action.yml to name the \
+         project; found {} references",
+        refs.len()
+    );
+    let mut problems = Vec::new();
+    let first = refs[0].owner.to_lowercase();
+    for r in &refs {
+        let owner = r.owner.to_lowercase();
+        if owner != first {
+            problems.push(format!(
+                "{}: names the owner `{}`, {} names `{}`: run scripts/set-owner OWNER/REPO",
+                r.place, r.owner, refs[0].place, refs[0].owner
+            ));
+        }
+        if registrable_login(&r.owner) {
+            if GUESSABLE_OWNERS.contains(&owner.as_str()) {
+                problems.push(format!(
+                    "{}: the placeholder owner `{}` is a name anyone can register on GitHub; use \
+                     `{PLACEHOLDER_OWNER}` (no account can have it) until scripts/set-owner runs",
+                    r.place, r.owner
+                ));
+            }
+        } else if r.owner != PLACEHOLDER_OWNER {
+            problems.push(format!(
+                "{}: `{}` is neither a GitHub login nor the placeholder `{PLACEHOLDER_OWNER}`",
+                r.place, r.owner
+            ));
+        }
+    }
+    report(
+        "references that could reach someone else's account",
+        &problems,
+    );
+}
+
+/// A throw-away copy of the files `scripts/set-owner` touches, and the two scripts.
+struct Copy(PathBuf);
+
+impl Copy {
+    fn new(tag: &str) -> Copy {
+        let dir =
+            std::env::temp_dir().join(format!("upcheck-set-owner-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut files = naming_files();
+        files.extend([
+            "scripts/set-owner".to_string(),
+            ".ci/placeholders".to_string(),
+        ]);
+        for file in files {
+            let to = dir.join(&file);
+            std::fs::create_dir_all(to.parent().expect("a parent")).expect("mkdir");
+            std::fs::copy(crate_root().join(&file), &to)
+                .unwrap_or_else(|e| panic!("cannot copy {file}: {e}"));
+        }
+        Copy(dir)
+    }
+
+    fn set_owner(&self, name: &str) -> std::process::Output {
+        std::process::Command::new("bash")
+            .arg("scripts/set-owner")
+            .arg(name)
+            .current_dir(&self.0)
+            .env_remove("GITHUB_REPOSITORY")
+            .output()
+            .expect("bash runs")
+    }
+
+    /// Every file's text, by path.
+    fn snapshot(&self) -> BTreeMap<String, String> {
+        let mut files = naming_files();
+        files.push("scripts/set-owner".to_string());
+        files
+            .into_iter()
+            .map(|f| {
+                let text = std::fs::read_to_string(self.0.join(&f)).expect("readable");
+                (f, text)
+            })
+            .collect()
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn set_owner_rewrites_every_reference_once_and_refuses_bad_names() {
+    let copy = Copy::new("rewrite");
+    let pristine = copy.snapshot();
+    for bad in [
+        "acme_co/upcheck",
+        "-acme/upcheck",
+        "acme-/upcheck",
+        "ac--me/upcheck",
+        "acme",
+        "acme/up/check",
+        "acme/",
+        "acme/..",
+    ] {
+        let out = copy.set_owner(bad);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "scripts/set-owner {bad:?} should refuse the name with exit 2; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            copy.snapshot() == pristine,
+            "a refused {bad:?} changed files"
+        );
+    }
+
+    let out = copy.set_owner("Acme-Co/upcheck");
+    assert!(
+        out.status.success(),
+        "scripts/set-owner Acme-Co/upcheck failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = copy.snapshot();
+    let mut uses = 0;
+    for (file, text) in &after {
+        if file == "scripts/set-owner" {
+            continue;
+        }
+        assert!(
+            !text.contains(&format!("{PLACEHOLDER_OWNER}/")),
+            "{file} still names {PLACEHOLDER_OWNER} after scripts/set-owner"
+        );
+        uses += text.matches("Acme-Co/upcheck@").count();
+    }
+    assert!(
+        uses >= 4,
+        "only {uses} `Acme-Co/upcheck@` references after set-owner"
+    );
+    assert!(
+        after["action.yml"].contains("uses: docker://ghcr.io/acme-co/upcheck:"),
+        "action.yml should run ghcr.io/acme-co/upcheck (registry paths are lower case)"
+    );
+
+    let out = copy.set_owner("Acme-Co/upcheck");
+    assert!(
+        out.status.success(),
+        "a second run with the same name failed"
+    );
+    assert!(
+        copy.snapshot() == after,
+        "a second run with the same name changed files"
+    );
+
+    let out = copy.set_owner("other-org/upcheck");
+    assert!(
+        !out.status.success(),
+        "scripts/set-owner re-pointed a tree already set to Acme-Co/upcheck"
+    );
+    assert!(copy.snapshot() == after, "a refused re-point changed files");
+}
+
+/// The major tag a release of this version moves: release.yml's `major="${TAG%%.*}"`.
+fn released_major_tag() -> String {
+    let release = std::fs::read_to_string(crate_root().join(".github/workflows/release.yml"))
+        .expect("release.yml");
+    assert!(
+        release.contains(r#"major="${TAG%%.*}""#)
+            && release.contains(r#"git tag --force "$major""#),
+        "release.yml should move the major tag `${{TAG%%.*}}`; this test reads it that way"
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    let major = version.split('.').next().expect("a version");
+    format!("v{major}")
+}
+
+#[test]
+fn documented_tag_is_the_tag_the_release_moves() {
+    let tag = released_major_tag();
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for r in references() {
+        if let Some(used) = &r.tag {
+            seen += 1;
+            if *used != tag {
+                problems.push(format!(
+                    "{}: `@{used}`, but a release of {} moves `{tag}`",
+                    r.place,
+                    env!("CARGO_PKG_VERSION")
+                ));
+            }
+        }
+    }
+    assert!(seen >= 4, "only {seen} `uses:` references with a tag");
+    report("documented tags that no release makes", &problems);
+}
+
+#[test]
+fn overlapping_runs_of_a_monitor_are_serialized() {
+    let mut problems = Vec::new();
+    let reusable = load(REUSABLE);
+    let job = &reusable["jobs"][reusable_action_step().job.as_str()];
+    let concurrency = job
+        .get("concurrency")
+        .or_else(|| reusable.get("concurrency"));
+    match concurrency {
+        None => problems.push(format!("{REUSABLE}: no `concurrency:` group")),
+        Some(c) => {
+            let group = c.get("group").and_then(Value::as_str).unwrap_or("");
+            for part in ["github.workflow", "inputs.state-key"] {
+                if !group.contains(part) {
+                    problems.push(format!(
+                        "{REUSABLE}: the concurrency group {group:?} is not keyed by `{part}`"
+                    ));
+                }
+            }
+            if c.get("cancel-in-progress").and_then(Value::as_bool) != Some(false) {
+                problems.push(format!(
+                    "{REUSABLE}: `cancel-in-progress` should be false: a check in progress finishes"
+                ));
+            }
+        }
+    }
+    for file in workflow_files()
+        .iter()
+        .filter(|f| f.starts_with("examples/"))
+    {
+        let workflow = load(file);
+        let ok = workflow.get("concurrency").is_some_and(|c| {
+            c.get("cancel-in-progress").and_then(Value::as_bool) == Some(false)
+                && c.get("group").and_then(Value::as_str).is_some()
+        });
+        if !ok {
+            problems.push(format!(
+                "{file}: needs `concurrency:` with a group and `cancel-in-progress: false`"
+            ));
+        }
+    }
+    report("monitors whose runs can overlap", &problems);
+}
+
+const CI: &str = ".github/workflows/ci.yml";
+
+#[test]
+fn ci_runs_the_action_for_real_on_github() {
+    let ci = load(CI);
+    let source = std::fs::read_to_string(crate_root().join(CI)).expect("ci.yml");
+    let jobs = mapping(&ci["jobs"], "ci.yml `jobs`");
+    let mut problems = Vec::new();
+    if source.contains(".ci/run") && !source.contains("`bash .ci/run`") {
+        problems.push(format!(
+            "{CI}: runs .ci/run, whose black-box tests need runner-sim, absent on GitHub"
+        ));
+    }
+
+    // The Rust job runs the tests that need no emulator, named explicitly.
+    let runs: Vec<String> = jobs
+        .iter()
+        .filter_map(|(_, job)| job.get("steps").and_then(Value::as_sequence))
+        .flatten()
+        .filter_map(|s| s.get("run").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    if !runs
+        .iter()
+        .any(|r| r.contains("cargo test") && r.contains("--lib") && r.contains("--test workflows"))
+    {
+        problems.push(format!(
+            "{CI}: no `cargo test --lib --test …` step naming the emulator-free test binaries"
+        ));
+    }
+
+    // The end-to-end job: the image built in the job, `uses: ./` steps, a bad input that fails
+    // its step, a state carried between two steps, and a step that checks the outputs.
+    let steps = action_steps(CI, &ci);
+    let local: Vec<&ActionStep> = steps.iter().filter(|s| s.uses == "./").collect();
+    if local.len() < 4 {
+        problems.push(format!(
+            "{CI}: {} `uses: ./` steps, expected at least 4",
+            local.len()
+        ));
+    }
+    if !runs.iter().any(|r| r.contains("docker build")) {
+        problems.push(format!("{CI}: no step builds the image"));
+    }
+    if !runs.iter().any(|r| r.contains("0.0.0.0")) {
+        problems.push(format!(
+            "{CI}: the test servers must listen on 0.0.0.0 (a container step's localhost is the container)"
+        ));
+    }
+    match local.iter().find(|s| s.may_fail) {
+        None => problems.push(format!(
+            "{CI}: no `continue-on-error` step with a bad input"
+        )),
+        Some(step) => {
+            let id = step.id.clone().unwrap_or_default();
+            if !source.contains(&format!("steps.{id}.outcome")) {
+                problems.push(format!("{CI}: the outcome of step `{id}` is never checked"));
+            }
+        }
+    }
+    let keys: Vec<String> = local
+        .iter()
+        .filter_map(|s| s.with_text("state-key"))
+        .collect();
+    let shared = keys
+        .iter()
+        .any(|k| keys.iter().filter(|other| *other == k).count() >= 2);
+    if !shared || !source.contains("previous-status") {
+        problems.push(format!(
+            "{CI}: no two steps share a state-key with the second's previous-status checked"
+        ));
+    }
+    for step in &local {
+        if let Some(id) = &step.id {
+            if !step.may_fail && !source.contains(&format!("steps.{id}.outputs.")) {
+                problems.push(format!(
+                    "{CI}: the outputs of step `{id}` are never checked"
+                ));
+            }
+        }
+    }
+
+    // The reusable workflow, called as a local workflow.
+    let calls_reusable = jobs.iter().any(|(_, job)| {
+        job.get("uses").and_then(Value::as_str) == Some("./.github/workflows/healthcheck.yml")
+    });
+    if !calls_reusable {
+        problems.push(format!(
+            "{CI}: no job calls `uses: ./.github/workflows/healthcheck.yml`"
+        ));
+    }
+    report(
+        "ci.yml does not test the action on a real runner",
+        &problems,
+    );
+}
+
+#[test]
+fn third_party_actions_are_pinned_by_commit() {
+    let mut problems = Vec::new();
+    let mut uses: Vec<(String, String)> = Vec::new();
+    let action = load("action.yml");
+    for step in action["runs"]["steps"].as_sequence().into_iter().flatten() {
+        if let Some(u) = step.get("uses").and_then(Value::as_str) {
+            uses.push(("action.yml".to_string(), u.to_string()));
+        }
+    }
+    for file in workflow_files()
+        .into_iter()
+        .filter(|f| f.starts_with(".github/"))
+    {
+        let workflow = load(&file);
+        let Some(jobs) = workflow.get("jobs").and_then(Value::as_mapping) else {
+            continue;
+        };
+        for (_, job) in jobs {
+            if let Some(u) = job.get("uses").and_then(Value::as_str) {
+                uses.push((file.clone(), u.to_string()));
+            }
+            for step in job
+                .get("steps")
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(u) = step.get("uses").and_then(Value::as_str) {
+                    uses.push((file.clone(), u.to_string()));
+                }
+            }
+        }
+    }
+    assert!(uses.len() > 10, "found only {} `uses:`", uses.len());
+    for (file, u) in uses {
+        if u.starts_with("./") || u.starts_with("docker://") || is_this_action(&u) {
+            continue;
+        }
+        let pinned = u
+            .split_once('@')
+            .is_some_and(|(_, r)| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()));
+        if !pinned {
+            problems.push(format!("{file}: `{u}` is not pinned by commit SHA"));
+        }
+    }
+    report("actions not pinned by commit", &problems);
 }
