@@ -66,6 +66,15 @@ fn sim(cache: &TempDir, n: u32) -> Sim {
         .with("timeout", "5s")
 }
 
+/// The host path of the state file the action's `state` step chose (restored, written by the
+/// check, saved).
+fn state_file_of(r: &SimReport) -> std::path::PathBuf {
+    let file = step(r, "state")["outputs"]["file"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the state step gave no file:\n{r}"));
+    std::path::PathBuf::from(file)
+}
+
 /// The step of the composite action with this id.
 fn step<'a>(r: &'a SimReport, id: &str) -> &'a Value {
     r.json["steps"]
@@ -249,10 +258,10 @@ fn notified_ago(path: &Path, ago: time::Duration) {
     write_state(path, &state);
 }
 
-/// The state file is a valid version-1 state that knows exactly these URLs.
+/// The state file is a valid version-2 state that knows exactly these URLs.
 fn assert_valid_state(path: &Path, urls: &[&str]) {
     let state = read_state(path);
-    assert_eq!(state["version"], 1, "{state:#}");
+    assert_eq!(state["version"], 2, "{state:#}");
     assert!(state["runs"].is_array(), "{state:#}");
     let mut shown: Vec<&str> = state["urls"]
         .as_object()
@@ -582,7 +591,11 @@ fn sigint_mid_run_leaves_a_valid_state_that_the_next_run_restores() {
     );
     assert_eq!(step(&r2, "state-save")["outcome"], "success", "{r2}");
     // The file the cancelled run left: valid, the URL still counted as down since run 1.
-    let file = keep.path().join("work/_temp/upcheck-state/state.json");
+    let file = state_file_of(&r2);
+    assert!(
+        file.starts_with(keep.path().join("work/_temp/upcheck-state")),
+        "{r2}"
+    );
     assert_valid_state(&file, &[&url]);
     let state = read_state(&file);
     assert_eq!(entry(&state, &url)["status"], "down", "{state:#}");

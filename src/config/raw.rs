@@ -282,6 +282,7 @@ pub const INPUT_NAMES: &[&str] = &[
     "retry-all",
     "state-file",
     "state-key",
+    "state-scope",
     "failure-threshold",
     "success-threshold",
     "remind-every",
