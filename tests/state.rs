@@ -1,6 +1,8 @@
 //! Black-box tests of MEMORY BETWEEN RUNS (issue 7): the state file, `previous-status` and
 //! `changed`, `notify: change`, thresholds, reminders, outage times, and the cache plumbing of
-//! `action.yml` that carries the state from one run to the next.
+//! `action.yml` that carries the state from one run to the next, and which state a run reads
+//! and writes (issue 12): the cache key, one state per monitor (state-key, matrix leg, ref),
+//! paths that outlive the container, and URL keys that reveal no secret.
 //!
 //! Two ways of running the real binary:
 //!
