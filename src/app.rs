@@ -132,13 +132,11 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
     };
 
-    let mut memory = config.state.file.as_ref().map(|path| {
-        let (state, problem) = state::file::load(path);
-        if let Some(problem) = problem {
-            warn(&env, &problem.to_string());
-        }
-        (path.clone(), state)
-    });
+    let opened = state::open(&config.state, &config.targets, &state::Place::from_env());
+    for warning in &opened.warnings {
+        warn(&env, warning);
+    }
+    let mut memory = opened.memory;
 
     let signals = Signals::listen();
     let settings = crate::check::Settings::of(&config, env.actions);
@@ -246,7 +244,13 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             Err(e) => warn(&env, &e.to_string()),
         }
     }
-    exit = exit.max(write_files(&env, &config, &report, &slack));
+    exit = exit.max(write_files(
+        &env,
+        &config,
+        &report,
+        &slack,
+        opened.note.as_deref(),
+    ));
     if exit == Exit::Down && !env.actions && report.cancelled.is_some() {
         eprintln!("upcheck: cancelled before every check finished");
     }
@@ -433,6 +437,7 @@ fn write_files(
     config: &Config,
     report: &RunReport,
     slack: &crate::slack::Outcome,
+    state_note: Option<&str>,
 ) -> Exit {
     let mut exit = Exit::Healthy;
     if let Some(path) = &env.output_file {
@@ -461,6 +466,7 @@ fn write_files(
         let slack_line = slack.describe();
         let missed = report.missed_note();
         let mut notes: Vec<&str> = missed.iter().map(String::as_str).collect();
+        notes.extend(state_note);
         if crate::slack::destination(&config.slack).is_some() {
             notes.push(slack_line.as_str());
         }

@@ -298,14 +298,15 @@ fn composite_action_forwards_every_input_and_output() {
             )
         })
         .collect();
-    // `state-file` falls back to a file under the runner's temp directory, the path that the
-    // cache steps restore and save.
+    // `state-file` is the path the `state` step chose (the input, or a file under the
+    // runner's temp directory named by the monitor), the one the cache steps restore and
+    // save; `state-scope` only goes into that step's monitor hash.
     let expected: Vec<(String, String)> = inputs
         .iter()
+        .filter(|(name, _)| name != "state-scope")
         .map(|(name, _)| {
             let value = if name == "state-file" {
-                "${{ inputs.state-file || format('{0}/upcheck-state/state.json', runner.temp) }}"
-                    .to_string()
+                "${{ steps.state.outputs.file }}".to_string()
             } else {
                 format!("${{{{ inputs.{name} }}}}")
             };

@@ -1,6 +1,8 @@
 //! Black-box tests of MEMORY BETWEEN RUNS (issue 7): the state file, `previous-status` and
 //! `changed`, `notify: change`, thresholds, reminders, outage times, and the cache plumbing of
-//! `action.yml` that carries the state from one run to the next.
+//! `action.yml` that carries the state from one run to the next, and which state a run reads
+//! and writes (issue 12): the cache key, one state per monitor (state-key, matrix leg, ref),
+//! paths that outlive the container, and URL keys that reveal no secret.
 //!
 //! Two ways of running the real binary:
 //!
@@ -66,6 +68,15 @@ fn sim(cache: &TempDir, n: u32) -> Sim {
         .with("timeout", "5s")
 }
 
+/// The host path of the state file the action's `state` step chose (restored, written by the
+/// check, saved).
+fn state_file_of(r: &SimReport) -> std::path::PathBuf {
+    let file = step(r, "state")["outputs"]["file"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the state step gave no file:\n{r}"));
+    std::path::PathBuf::from(file)
+}
+
 /// The step of the composite action with this id.
 fn step<'a>(r: &'a SimReport, id: &str) -> &'a Value {
     r.json["steps"]
@@ -82,6 +93,8 @@ struct Direct {
     inputs: Vec<(String, String)>,
     args: Vec<String>,
     actions: bool,
+    /// Variables set after (over) the defaults.
+    vars: Vec<(String, String)>,
 }
 
 /// What one direct run came to.
@@ -101,6 +114,7 @@ fn direct(state: &Path) -> Direct {
         ],
         args: Vec::new(),
         actions: true,
+        vars: Vec::new(),
     }
 }
 
@@ -108,6 +122,16 @@ impl Direct {
     fn with(mut self, name: &str, value: &str) -> Direct {
         self.inputs.retain(|(n, _)| n != name);
         self.inputs.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    fn var(mut self, name: &str, value: &str) -> Direct {
+        self.vars.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    fn without(mut self, name: &str) -> Direct {
+        self.inputs.retain(|(n, _)| n != name);
         self
     }
 
@@ -130,6 +154,9 @@ impl Direct {
                 );
             for (name, value) in &self.inputs {
                 cmd.env(format!("INPUT_{}", name.to_uppercase()), value);
+            }
+            for (name, value) in &self.vars {
+                cmd.env(name, value);
             }
         }
         let done = cmd
@@ -249,10 +276,10 @@ fn notified_ago(path: &Path, ago: time::Duration) {
     write_state(path, &state);
 }
 
-/// The state file is a valid version-1 state that knows exactly these URLs.
+/// The state file is a valid version-2 state that knows exactly these URLs.
 fn assert_valid_state(path: &Path, urls: &[&str]) {
     let state = read_state(path);
-    assert_eq!(state["version"], 1, "{state:#}");
+    assert_eq!(state["version"], 2, "{state:#}");
     assert!(state["runs"].is_array(), "{state:#}");
     let mut shown: Vec<&str> = state["urls"]
         .as_object()
@@ -582,7 +609,11 @@ fn sigint_mid_run_leaves_a_valid_state_that_the_next_run_restores() {
     );
     assert_eq!(step(&r2, "state-save")["outcome"], "success", "{r2}");
     // The file the cancelled run left: valid, the URL still counted as down since run 1.
-    let file = keep.path().join("work/_temp/upcheck-state/state.json");
+    let file = state_file_of(&r2);
+    assert!(
+        file.starts_with(keep.path().join("work/_temp/upcheck-state")),
+        "{r2}"
+    );
     assert_valid_state(&file, &[&url]);
     let state = read_state(&file);
     assert_eq!(entry(&state, &url)["status"], "down", "{state:#}");
@@ -1008,4 +1039,418 @@ fn local_mode_remembers_with_state_file() {
     assert_eq!(j2[0]["changed"], false, "{r2}");
     assert_eq!(j2[0]["down_since"], j1[0]["down_since"], "{r2}");
     assert!(!r2.stderr.contains("warning"), "{r2}");
+}
+
+// ---- which state a run reads and writes (issue 12) -----------------------------------------
+
+/// 32 hex digits of the SHA-256 of `text`, and all 64.
+fn sha256_hex(text: &str) -> (String, String) {
+    use sha2::{Digest, Sha256};
+    let full: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    (full[..32].to_string(), full)
+}
+
+/// The cache key the restore step was given.
+fn restore_key(r: &SimReport) -> String {
+    step(r, "state-restore")["outputs"]["cache-primary-key"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no cache-primary-key:\n{r}"))
+        .to_string()
+}
+
+#[test]
+fn a_comma_in_the_workflow_name_or_the_state_key_keeps_the_state() {
+    // actions/cache (and runner-sim's copy of it) fails the restore step for a key with a comma
+    // or over 512 characters; the check then never ran.
+    let srv = TestServer::start(vec![("/svc", down())]);
+    let long = "k".repeat(600);
+    for key in ["api,web", long.as_str()] {
+        let cache = TempDir::new("state-comma");
+        let run = |n: u32| {
+            sim(&cache, n)
+                .arg("--workflow=Uptime, prod")
+                .with("url", &srv.url("/svc"))
+                .with("state-key", key)
+                .run()
+        };
+        let r1 = run(1);
+        assert_eq!(step(&r1, "state-restore")["outcome"], "success", "{r1}");
+        assert_eq!(r1.out("status"), "down", "the check ran: {r1}");
+        let primary = restore_key(&r1);
+        assert!(
+            !primary.contains(',') && primary.len() < 512,
+            "key {primary:?}"
+        );
+        if key == "api,web" {
+            assert!(primary.starts_with("upcheck-state-api_web-"), "{primary}");
+        }
+        assert_eq!(step(&r1, "state-save")["outcome"], "success", "{r1}");
+        let r2 = run(2);
+        assert_eq!(
+            r2.out("previous-status"),
+            "down",
+            "the state came back: {r2}"
+        );
+        assert_eq!(r2.out("changed"), "false", "{r2}");
+    }
+}
+
+#[test]
+fn two_steps_in_one_job_with_different_state_keys_never_read_each_others_file() {
+    // One job, one runner temp directory: step `a` leaves its file; step `b`'s restore misses
+    // (its first run), and it used to read `a`'s file at the shared default path.
+    let srv = TestServer::start(vec![("/svc", up())]);
+    let cache = TempDir::new("state-one-job");
+    let job = TempDir::new("state-one-job-keep");
+    let step_of = |key: &str| {
+        let s = sim(&cache, 1)
+            .arg(&format!("--keep={}", job.path().display()))
+            .with("url", &srv.url("/svc"))
+            .with("state-key", key);
+        if key == "a" {
+            s.with("body-contains", "never there")
+        } else {
+            s
+        }
+    };
+    let a = step_of("a").run();
+    assert_eq!(a.out("status"), "down", "{a}");
+    let b = step_of("b").run();
+    assert_eq!(b.out("status"), "up", "{b}");
+    assert_eq!(b.out("previous-status"), "unknown", "b read a's state\n{b}");
+    assert_ne!(state_file_of(&a), state_file_of(&b));
+    let b_state = read_state(&state_file_of(&b));
+    assert_eq!(
+        entry(&b_state, &srv.url("/svc"))["status"],
+        "up",
+        "{b_state:#}"
+    );
+}
+
+#[test]
+fn matrix_legs_keep_their_own_state() {
+    // Legs share github.job; each has its own matrix (runner-sim's matrix is empty, so the
+    // leg is given as the `state-scope` default would give it: toJSON(matrix)).
+    let srv = TestServer::start(vec![("/svc", up())]);
+    let cache = TempDir::new("state-matrix");
+    let leg = |region: &str, n: u32| {
+        let s = sim(&cache, n).with("url", &srv.url("/svc")).with(
+            "state-scope",
+            &format!("{{\n  \"region\": \"{region}\"\n}}"),
+        );
+        if region == "eu" {
+            s.with("body-contains", "never there")
+        } else {
+            s
+        }
+    };
+    let eu1 = leg("eu", 1).run();
+    assert_eq!(eu1.out("status"), "down", "{eu1}");
+    let us1 = leg("us", 2).run();
+    assert_eq!(us1.out("status"), "up", "{us1}");
+    assert_eq!(
+        us1.out("previous-status"),
+        "unknown",
+        "leg us restored leg eu's state\n{us1}"
+    );
+    assert_ne!(restore_key(&eu1), restore_key(&us1));
+    let eu2 = leg("eu", 3).run();
+    assert_eq!(eu2.out("previous-status"), "down", "{eu2}");
+    assert_eq!(eu2.out("changed"), "false", "{eu2}");
+    let keep = TempDir::new("state-matrix-keep");
+    let us2 = leg("us", 4)
+        .arg(&format!("--keep={}", keep.path().display()))
+        .run();
+    assert_eq!(us2.out("previous-status"), "up", "{us2}");
+    // The file says which monitor it belongs to: the same hash as in the cache key.
+    let saved = read_state(&state_file_of(&us2));
+    let id = saved["monitor"]["id"]
+        .as_str()
+        .expect("a monitor id")
+        .to_string();
+    assert_eq!(id.len(), 32, "{saved:#}");
+    assert!(
+        restore_key(&us2).contains(&format!("-{id}-")),
+        "{}",
+        restore_key(&us2)
+    );
+    assert!(
+        state_file_of(&us2).ends_with(format!("upcheck-state/{id}.json")),
+        "{}",
+        state_file_of(&us2).display()
+    );
+    let name = saved["monitor"]["name"].as_str().unwrap_or_default();
+    assert!(
+        name.contains("matrix leg") && !name.contains("us"),
+        "{name}"
+    );
+}
+
+#[test]
+fn a_state_file_saved_for_another_monitor_is_not_read_as_this_ones() {
+    let srv = TestServer::start(vec![("/svc", up())]);
+    let dir = TempDir::new("state-identity");
+    let state = dir.path().join("state.json");
+    let monitor = |key: &str| {
+        direct(&state)
+            .with("url", &srv.url("/svc"))
+            .with("state-key", key)
+            .var("GITHUB_JOB", "check")
+    };
+    let a = monitor("a").with("body-contains", "never there").run();
+    assert_eq!(a.output("status"), "down", "{a}");
+
+    let b = monitor("b").run();
+    assert_eq!(
+        b.output("previous-status"),
+        "unknown",
+        "b read a's file\n{b}"
+    );
+    let warnings = b.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}\n{b}");
+    let w = &warnings[0];
+    assert!(
+        w.contains("belongs to another monitor")
+            && w.contains("state-key a")
+            && w.contains("state-key b")
+            && w.contains("starting fresh"),
+        "{w}"
+    );
+    let again = monitor("b").run();
+    assert_eq!(again.output("previous-status"), "up", "{again}");
+    assert!(again.warnings().is_empty(), "{again}");
+}
+
+#[test]
+fn a_version_1_file_is_adopted_and_its_urls_re_keyed_without_losing_memory() {
+    // A file written by the previous format: no monitor, URLs keyed by a hash of the full URL.
+    let srv = TestServer::start(vec![("/svc", down())]);
+    let dir = TempDir::new("state-v1");
+    let state = dir.path().join("state.json");
+    let url = format!("http://127.0.0.1:{}/svc?token=tok-hunter3", srv.port());
+    let shown = format!("http://127.0.0.1:{}/svc?token=***", srv.port());
+    let (old_key, _) = sha256_hex(&url);
+    write_state(
+        &state,
+        &serde_json::json!({
+            "version": 1,
+            "runs": [{"at": "2026-11-25T03:00:00Z"}],
+            "urls": {old_key.clone(): {
+                "url": shown, "status": "down", "since": "2026-11-25T03:00:00Z",
+                "failures": 1, "successes": 0, "last_notified": "2026-11-25T03:00:00Z",
+                "last_error": "HTTP 503"
+            }}
+        }),
+    );
+    let r = direct(&state).with("url", &url).run();
+    assert_eq!(r.output("previous-status"), "down", "{r}");
+    assert_eq!(r.output("changed"), "false", "{r}");
+    assert_eq!(r.results()[0]["down_since"], "2026-11-25T03:00:00Z", "{r}");
+    assert!(r.warnings().is_empty(), "{r}");
+    let text = std::fs::read_to_string(&state).unwrap();
+    assert!(!text.contains(&old_key), "the old key is gone:\n{text}");
+    let saved = read_state(&state);
+    assert_eq!(saved["version"], 2, "{saved:#}");
+    assert!(saved["monitor"]["id"].is_string(), "adopted: {saved:#}");
+    let (new_key, _) = sha256_hex(&shown);
+    assert!(saved["urls"][&new_key].is_object(), "{saved:#}");
+}
+
+#[test]
+fn the_state_file_holds_no_hash_of_a_secret_bearing_url() {
+    let srv = TestServer::start(vec![("/svc", down())]);
+    let dir = TempDir::new("state-nohash");
+    let state = dir.path().join("state.json");
+    let url = format!(
+        "http://bob:pw-hunter2@127.0.0.1:{}/svc?token=tok-hunter3",
+        srv.port()
+    );
+    let r = direct(&state).with("url", &format!("{url}\n{url}")).run();
+    assert_eq!(r.code, 1, "{r}");
+    let text = std::fs::read_to_string(&state).unwrap();
+    let (short, full) = sha256_hex(&url);
+    for secret in [
+        "pw-hunter2",
+        "tok-hunter3",
+        "bob",
+        short.as_str(),
+        full.as_str(),
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret} in the state file:\n{text}"
+        );
+    }
+    // Keyed by the redacted URL, the repeat by its position.
+    let (shown_key, _) = sha256_hex(&format!(
+        "http://***@127.0.0.1:{}/svc?token=***",
+        srv.port()
+    ));
+    let saved = read_state(&state);
+    let mut keys: Vec<&String> = saved["urls"].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, [&shown_key, &format!("{shown_key}-1")], "{saved:#}");
+}
+
+#[test]
+fn a_bare_docker_step_keeps_its_state_under_runner_temp() {
+    // `uses: docker://…` with no state-file: a file under RUNNER_TEMP named by the monitor.
+    let srv = TestServer::start(vec![("/svc", down())]);
+    let temp = TempDir::new("state-bare");
+    let run = || {
+        direct(Path::new(""))
+            .without("state-file")
+            .with("url", &srv.url("/svc"))
+            .var("RUNNER_TEMP", &temp.path().to_string_lossy())
+            .var("GITHUB_JOB", "check")
+            .run()
+    };
+    let r1 = run();
+    assert_eq!(r1.output("status"), "down", "{r1}");
+    let files: Vec<_> = std::fs::read_dir(temp.path().join("upcheck-state"))
+        .unwrap_or_else(|e| panic!("no state directory under RUNNER_TEMP ({e})\n{r1}"))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].strip_suffix(".json").expect("a .json file");
+    assert!(
+        name.len() == 32 && name.chars().all(|c| c.is_ascii_hexdigit()),
+        "{name}"
+    );
+    let r2 = run();
+    assert_eq!(r2.output("previous-status"), "down", "{r2}");
+    assert_eq!(r2.output("changed"), "false", "{r2}");
+}
+
+#[test]
+fn a_run_on_another_branch_neither_reads_nor_disturbs_the_default_branchs_state() {
+    // main: down (a message); a workflow_dispatch on a feature branch while it is up again used
+    // to restore main's state (the cache falls back to the default branch) and announce a
+    // recovery; main's next run must still remember its outage.
+    let srv = TestServer::start(vec![(
+        "/svc",
+        Behaviour::Sequence(vec![down(), up(), down(), up()]),
+    )]);
+    let slack = slack_ok();
+    let cache = TempDir::new("state-refs");
+    let run = |n: u32, git_ref: &str| {
+        let s = sim(&cache, n)
+            .with("url", &srv.url("/svc"))
+            .with("notify", "change")
+            .with("slack-webhook", &slack.url(SLACK_HOOK))
+            .arg(&format!("--ref={git_ref}"));
+        if git_ref == "refs/heads/main" {
+            s.run()
+        } else {
+            s.arg("--event=workflow_dispatch").run()
+        }
+    };
+    let main1 = run(1, "refs/heads/main");
+    assert_eq!(main1.out("status"), "down", "{main1}");
+    assert_eq!(messages(&slack).len(), 1, "{main1}");
+    assert!(
+        !main1.summary().contains("not the default branch's"),
+        "{main1}"
+    );
+
+    let feature = run(2, "refs/heads/feature");
+    assert_eq!(feature.out("status"), "up", "{feature}");
+    assert_eq!(
+        feature.out("previous-status"),
+        "unknown",
+        "the feature branch read main's state\n{feature}"
+    );
+    assert_eq!(feature.out("notified"), "false", "{feature}");
+    assert_eq!(
+        messages(&slack).len(),
+        1,
+        "no recovery message from the branch"
+    );
+    let summary = feature.summary();
+    assert!(
+        summary.contains("this run on refs/heads/feature used its own state")
+            && summary.contains("not the default branch's (main)"),
+        "{summary}"
+    );
+
+    let main2 = run(3, "refs/heads/main");
+    assert_eq!(main2.out("previous-status"), "down", "{main2}");
+    assert_eq!(main2.out("changed"), "false", "{main2}");
+    assert_eq!(messages(&slack).len(), 1, "{main2}");
+
+    // The branch's second run has its own memory.
+    let feature2 = run(4, "refs/heads/feature");
+    assert_eq!(feature2.out("previous-status"), "up", "{feature2}");
+}
+
+#[test]
+fn a_state_file_outside_the_mounted_directories_is_a_warning() {
+    let srv = TestServer::start(vec![("/svc", up())]);
+    let outside = TempDir::new("state-outside");
+    let file = outside.path().join("x.json");
+    let r = sim(&TempDir::new("state-outside-cache"), 1)
+        .with("url", &srv.url("/svc"))
+        .with("state-file", &file.to_string_lossy())
+        .run();
+    assert_eq!(r.out("status"), "up", "{r}");
+    let warnings = r.annotations("warning");
+    assert_eq!(warnings.len(), 1, "{warnings:#?}\n{r}");
+    assert!(
+        warnings[0].contains(&*file.to_string_lossy())
+            && warnings[0].contains("not in a directory mounted into the container")
+            && warnings[0].contains("path in the workspace"),
+        "{}",
+        warnings[0]
+    );
+
+    // In the workspace: no warning.
+    let ws = TempDir::new("state-ws");
+    let r = sim(&TempDir::new("state-ws-cache"), 1)
+        .arg(&format!("--workspace={}", ws.path().display()))
+        .with("url", &srv.url("/svc"))
+        .with("state-file", ".upcheck/state.json")
+        .run();
+    assert!(r.annotations("warning").is_empty(), "{r}");
+    assert!(ws.path().join(".upcheck/state.json").is_file(), "{r}");
+}
+
+#[test]
+fn runner_temp_that_an_older_runner_does_not_mount_is_a_warning() {
+    // Runners before 2.329.0 leave RUNNER_TEMP a host path inside the container.
+    let srv = TestServer::start(vec![("/svc", up())]);
+    let temp = TempDir::new("state-old-runner");
+    let file = temp.path().join("upcheck-state/a.json");
+    let r = direct(&file)
+        .with("url", &srv.url("/svc"))
+        .var("GITHUB_WORKSPACE", "/github/workspace")
+        .var("RUNNER_TEMP", &temp.path().to_string_lossy())
+        .run();
+    let warnings = r.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}\n{r}");
+    assert!(
+        warnings[0].contains(&*file.to_string_lossy())
+            && warnings[0].contains("older than 2.329.0"),
+        "{}",
+        warnings[0]
+    );
+}
+
+#[test]
+fn the_action_makes_the_state_directory_before_the_container_runs() {
+    // On a persistent runner a directory the container (root) makes blocks later restores:
+    // the action makes it first, as the runner's user. Bad input stops the binary before it
+    // touches the state, so only the action can have made it.
+    let ws = TempDir::new("state-mkdir");
+    let r = sim(&TempDir::new("state-mkdir-cache"), 1)
+        .arg(&format!("--workspace={}", ws.path().display()))
+        .with("url", "http://127.0.0.1:9/")
+        .with("max-attempts", "0")
+        .with("state-file", ".upcheck/deep/state.json")
+        .run();
+    assert_eq!(step(&r, "check")["exit_code"], 2, "{r}");
+    assert!(ws.path().join(".upcheck/deep").is_dir(), "{r}");
+    assert!(!ws.path().join(".upcheck/deep/state.json").exists(), "{r}");
 }

@@ -16,7 +16,7 @@ use reqwest::Method;
 use url::Url;
 
 pub use choices::{Backoff, Choice, MentionOn, NotifyPolicy, RetryOn, SlackField};
-pub use raw::{raw_secrets, Form, Input, RawInputs, Secret, INPUTS};
+pub use raw::{raw_secrets, Form, Input, RawInputs, Secret, ACTION_ONLY_INPUTS, INPUTS};
 pub use urls::{parse_url_list, redact_raw, url_key, RedactedUrl, Target};
 pub use values::{format_duration, parse_bool, parse_count, parse_duration, StatusSet};
 

@@ -234,6 +234,10 @@ pub(super) fn set(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// Inputs of `action.yml` that the composite action itself consumes and never forwards to the
+/// binary (`state-scope` only goes into the state step's monitor hash).
+pub const ACTION_ONLY_INPUTS: &[&str] = &["state-scope"];
+
 /// Secret values in raw inputs, found without validating anything (the inputs marked `Whole`,
 /// `Password` or `HeaderValues`, and `$SLACK_WEBHOOK_URL`): masked before any message, including
 /// an input error.

@@ -362,6 +362,7 @@ fn action_yml_inputs() -> Vec<(String, String)> {
                 .to_string();
             (name, default)
         })
+        .filter(|(name, _)| !super::raw::ACTION_ONLY_INPUTS.contains(&name.as_str()))
         .collect()
 }
 

@@ -53,20 +53,25 @@ impl Serialize for RedactedUrl {
 pub struct Target {
     pub url: Url,
     pub shown: RedactedUrl,
-    /// A stable identity for the state between runs: a hash of the full URL (two URLs that
-    /// differ only in a redacted part stay apart), with the occurrence number for repeats.
+    /// The URL's identity in the state between runs (`url_key`): derived from what is shown,
+    /// never from a secret.
     pub key: String,
 }
 
-/// The state key of a URL: 32 hex digits of its SHA-256, and `-N` for its N-th repeat.
-pub fn url_key(url: &Url, repeat: usize) -> String {
+/// The key under which the state between runs (and the history) remembers a URL: 32 hex digits
+/// of the SHA-256 of its redacted form (what is shown: no user info, no query values), and `-N`
+/// for the N-th earlier URL of the input with the same redacted form (`?r=eu` and `?r=us` are
+/// told apart by their order). It reveals nothing the redacted URL does not show, so a state
+/// file readable by others leaks no token, and nothing can be brute-forced from it. Also
+/// reachable as `state::url_key`.
+pub fn url_key(shown: &RedactedUrl, position: usize) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(url.as_str().as_bytes());
+    let digest = Sha256::digest(shown.as_str().as_bytes());
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    if repeat == 0 {
+    if position == 0 {
         hex
     } else {
-        format!("{hex}-{repeat}")
+        format!("{hex}-{position}")
     }
 }
 
@@ -141,8 +146,8 @@ pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
             return Err(format!("{:?} has no host", RedactedUrl::new(&url).as_str()));
         }
         let shown = RedactedUrl::new(&url);
-        let repeat = targets.iter().filter(|t| t.url == url).count();
-        let key = url_key(&url, repeat);
+        let position = targets.iter().filter(|t| t.shown == shown).count();
+        let key = url_key(&shown, position);
         targets.push(Target { url, shown, key });
     }
     if targets.is_empty() {
@@ -178,8 +183,10 @@ mod tests {
         let list = parse_url_list("https://h/?r=eu\nhttps://h/?r=us\nhttps://h/?r=eu").unwrap();
         assert_eq!(list[0].shown, list[1].shown);
         assert_ne!(list[0].key, list[1].key);
-        assert_eq!(list[2].key, format!("{}-1", list[0].key));
+        assert_eq!(list[1].key, format!("{}-1", list[0].key));
+        assert_eq!(list[2].key, format!("{}-2", list[0].key));
         assert_eq!(list[0].key.len(), 32);
+        assert_eq!(list[0].key, url_key(&list[0].shown, 0));
     }
 
     #[test]
@@ -202,7 +209,7 @@ mod tests {
         );
         let t = Target {
             shown: RedactedUrl::new(&url),
-            key: url_key(&url, 0),
+            key: url_key(&RedactedUrl::new(&url), 0),
             url,
         };
         let secrets = t.secrets();
@@ -216,7 +223,7 @@ mod tests {
         let url = Url::parse("https://h/?k=a%20b%2Fc").unwrap();
         let t = Target {
             shown: RedactedUrl::new(&url),
-            key: url_key(&url, 0),
+            key: url_key(&RedactedUrl::new(&url), 0),
             url,
         };
         assert!(t.secrets().contains(&"a b/c".to_string()));

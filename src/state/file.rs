@@ -1,6 +1,12 @@
 //! The state file: small, versioned JSON, written atomically (a temporary file beside it, then a
 //! rename). A missing file is a fresh start; an unreadable, corrupt or newer-version file is a
-//! fresh start with a warning that says why. It never holds secrets: URLs are kept redacted.
+//! fresh start with a warning that says why. It never holds secrets: URLs are kept redacted and
+//! keyed by `url_key` (a hash of the redacted URL).
+//!
+//! Versions: 1 keyed URLs by a hash of the full URL and had no `monitor`; 2 keys them by
+//! `url_key` and records the monitor the file belongs to. Loading accepts every version up to
+//! `VERSION` (fields added later default when absent): `super::open` re-keys a version-1 file
+//! and adopts a file without a monitor; the next save writes the current version.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,23 +17,35 @@ use time::OffsetDateTime;
 
 use super::transition::UrlState;
 
-/// The format this version writes and reads.
-pub const VERSION: u32 = 1;
+/// The format this version writes (and the newest it reads).
+pub const VERSION: u32 = 2;
 /// How many past run times are kept (to learn the usual interval).
 pub const KEPT_RUNS: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
     pub version: u32,
+    /// Which monitor this file belongs to (absent in version 1 and in local runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor: Option<Monitor>,
     /// When recent runs happened, oldest first.
     #[serde(default)]
     pub runs: Vec<Run>,
-    /// Per URL, keyed by `config::url_key`.
+    /// Per URL, keyed by `state::url_key` (version 1: by `state::legacy_url_key`).
     #[serde(default)]
     pub urls: BTreeMap<String, UrlState>,
     /// When the restart hook was last called (for `heal-cooldown`).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub heal_called: Option<OffsetDateTime>,
+}
+
+/// What a state file belongs to: one monitor (repository, workflow, job, `state-key`, ref and
+/// matrix leg). `id` is `super::Place::monitor`'s hash; `name` the readable parts (no matrix
+/// values, which may hold anything), for warnings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Monitor {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +58,7 @@ impl Default for State {
     fn default() -> Self {
         State {
             version: VERSION,
+            monitor: None,
             runs: Vec::new(),
             urls: BTreeMap::new(),
             heal_called: None,
@@ -137,7 +156,31 @@ pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
+    if result.is_ok() {
+        owned_like_its_directory(path);
+    }
     result
+}
+
+/// The container runs as root: a file it creates in a directory the runner user made (the
+/// action creates the state directory before the check) is handed to that directory's owner,
+/// so a later `actions/cache` restore on a persistent runner can replace it. Best effort: as
+/// any other user, or when the owners already match, nothing happens.
+fn owned_like_its_directory(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            Some(d) => d.to_path_buf(),
+            None => PathBuf::from("."),
+        };
+        let (Ok(d), Ok(f)) = (std::fs::metadata(&dir), std::fs::metadata(path)) else {
+            return;
+        };
+        if (d.uid(), d.gid()) != (f.uid(), f.gid()) {
+            let _ = std::os::unix::fs::chown(path, Some(d.uid()), Some(d.gid()));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -209,7 +252,7 @@ mod tests {
         assert!(problem
             .unwrap()
             .to_string()
-            .contains("format 9, this one reads 1"));
+            .contains("format 9, this one reads 2"));
 
         let unreadable = d.join("a-directory.json");
         std::fs::create_dir_all(&unreadable).unwrap();

@@ -1,16 +1,112 @@
-//! Memory between runs: the state file (`file`), how one URL's counted status moves with
-//! thresholds (`transition`), and `apply`, which carries a run's report through the state.
+//! Memory between runs: the state file (`file`), which monitor and file a run uses (`place`),
+//! how one URL's counted status moves with thresholds (`transition`), `open`, which loads the
+//! run's state, and `apply`, which carries a run's report through the state.
 
 pub mod file;
+pub mod place;
 pub mod transition;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use time::OffsetDateTime;
+use url::Url;
 
+/// The per-URL key of the state (and the history): see `config::url_key`.
+pub use crate::config::url_key;
+use crate::config::{StateSettings, Target};
 use crate::report::{Held, Memory, RunReport, Status};
-pub use file::State;
+pub use file::{Monitor, State};
+pub use place::Place;
 pub use transition::{advance, Incident, Thresholds, UrlState};
+
+/// The state a run starts from.
+#[derive(Debug)]
+pub struct Opened {
+    /// The state file and what it held; `None` when the run keeps no state.
+    pub memory: Option<(PathBuf, State)>,
+    /// `::warning::` texts: a file that could not be used, one that belongs to another
+    /// monitor, a path that does not outlive the container.
+    pub warnings: Vec<String>,
+    /// A line for the job summary (a run that did not use the default branch's state).
+    pub note: Option<String>,
+}
+
+/// Load the state of this run: `state-file`, else (in Actions) a file under `RUNNER_TEMP`
+/// named by the monitor. A file saved for another monitor is not used (fresh start with a
+/// warning naming both); a file without a monitor (version 1, or local) is adopted; a
+/// version-1 file's URLs are re-keyed from the old keys (computable from the current URLs), so
+/// nothing is forgotten and the old keys vanish with the next save.
+pub fn open(settings: &StateSettings, targets: &[Target], place: &Place) -> Opened {
+    let monitor = place.monitor(settings.key.as_deref());
+    let mut warnings = Vec::new();
+    let Some(path) = settings
+        .file
+        .clone()
+        .or_else(|| place.default_file(monitor.as_ref()))
+    else {
+        return Opened {
+            memory: None,
+            warnings,
+            note: None,
+        };
+    };
+    warnings.extend(place.lost_path_warning(&path));
+    let (mut state, problem) = file::load(&path);
+    warnings.extend(problem.map(|p| p.to_string()));
+    if let (Some(ours), Some(theirs)) = (&monitor, &state.monitor) {
+        if ours.id != theirs.id {
+            warnings.push(format!(
+                "the state file {} belongs to another monitor ({}, id {}), not this one ({}, id \
+                 {}); starting fresh",
+                path.display(),
+                theirs.name,
+                theirs.id,
+                ours.name,
+                ours.id
+            ));
+            state = State::default();
+        }
+    }
+    if state.version < 2 {
+        rekey_legacy(&mut state, targets);
+    }
+    state.version = file::VERSION;
+    if monitor.is_some() {
+        state.monitor = monitor;
+    }
+    Opened {
+        memory: Some((path, state)),
+        warnings,
+        note: place.branch_note(),
+    }
+}
+
+/// The key version 1 used: 32 hex digits of the SHA-256 of the full URL (secrets included),
+/// `-N` for its N-th repeat. Only computed in memory to re-key an old file; never written.
+pub fn legacy_url_key(url: &Url, repeat: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(url.as_str().as_bytes());
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    if repeat == 0 {
+        hex
+    } else {
+        format!("{hex}-{repeat}")
+    }
+}
+
+/// Move each current URL's entry from its version-1 key to its key now.
+fn rekey_legacy(state: &mut State, targets: &[Target]) {
+    let mut moved = std::collections::BTreeMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        let repeat = targets[..i].iter().filter(|o| o.url == t.url).count();
+        if let Some(entry) = state.urls.remove(&legacy_url_key(&t.url, repeat)) {
+            moved.insert(t.key.clone(), entry);
+        }
+    }
+    // Whatever matched no current URL is forgotten (it holds only old keys).
+    state.urls = moved;
+}
 
 /// Counted statuses (thresholds), what changed, and outage times, written into `report`; the
 /// state is updated to be saved. URLs no longer checked are forgotten.

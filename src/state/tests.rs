@@ -281,3 +281,153 @@ fn a_change_that_did_not_reach_slack_is_told_next_run() {
     apply(&mut r, &mut state, ONE, t2);
     assert!(!reminder_due(&r, &state, None, t2));
 }
+
+// ---- `open`: which file, which monitor, which keys (issue 12) --------------------------------
+
+fn settings(file: Option<&std::path::Path>, key: Option<&str>) -> crate::config::StateSettings {
+    crate::config::StateSettings {
+        file: file.map(std::path::Path::to_path_buf),
+        key: key.map(str::to_string),
+        failure_threshold: 1,
+        success_threshold: 1,
+        remind_every: None,
+    }
+}
+
+fn in_actions(job: &str) -> Place {
+    Place {
+        actions: true,
+        repository: "o/r".into(),
+        workflow: "W".into(),
+        job: job.into(),
+        git_ref: "refs/heads/main".into(),
+        default_branch: Some("main".into()),
+        ..Place::default()
+    }
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("upcheck-open-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn url_keys_reveal_no_secret() {
+    let targets =
+        crate::config::parse_url_list("https://u:pw@h/x?token=aaa\nhttps://h/x?token=bbb").unwrap();
+    let alone = crate::config::parse_url_list("https://u:other@h/x?token=ccc").unwrap();
+    // The same shown URL, whatever the secret: the key says nothing about it.
+    assert_eq!(targets[0].key, alone[0].key);
+    assert_eq!(targets[0].key, url_key(&targets[0].shown, 0));
+    assert_ne!(targets[0].key, legacy_url_key(&targets[0].url, 0));
+    assert!(!targets[1].key.contains("bbb"));
+}
+
+#[test]
+fn another_monitors_file_is_a_fresh_start_with_a_warning_naming_both() {
+    let d = scratch("identity");
+    let path = d.join("s.json");
+    let targets = crate::config::parse_url_list("https://h/").unwrap();
+    let mut theirs = open(
+        &settings(Some(&path), Some("a")),
+        &targets,
+        &in_actions("j"),
+    )
+    .memory
+    .unwrap()
+    .1;
+    theirs.urls.insert(
+        targets[0].key.clone(),
+        UrlState {
+            url: "https://h/".into(),
+            status: Status::Down,
+            since: datetime!(2026-11-25 03:00 UTC),
+            failures: 1,
+            successes: 0,
+            last_notified: None,
+            last_error: None,
+            incident: None,
+            unannounced: false,
+        },
+    );
+    file::save(&path, &theirs).unwrap();
+
+    let same = open(
+        &settings(Some(&path), Some("a")),
+        &targets,
+        &in_actions("j"),
+    );
+    assert!(same.warnings.is_empty(), "{:?}", same.warnings);
+    assert_eq!(same.memory.unwrap().1.urls.len(), 1);
+
+    let other = open(
+        &settings(Some(&path), Some("b")),
+        &targets,
+        &in_actions("j"),
+    );
+    assert_eq!(other.warnings.len(), 1);
+    let w = &other.warnings[0];
+    assert!(
+        w.contains("belongs to another monitor")
+            && w.contains("state-key a")
+            && w.contains("state-key b"),
+        "{w}"
+    );
+    let (_, fresh) = other.memory.unwrap();
+    assert!(fresh.urls.is_empty());
+    assert_eq!(fresh.monitor, in_actions("j").monitor(Some("b")));
+
+    // A local run reads any file, and records no monitor of its own.
+    let local = open(&settings(Some(&path), None), &targets, &Place::default());
+    assert!(local.warnings.is_empty());
+    assert_eq!(local.memory.unwrap().1.monitor, theirs.monitor);
+}
+
+#[test]
+fn a_version_1_file_is_re_keyed_and_adopted() {
+    let d = scratch("v1");
+    let path = d.join("s.json");
+    let targets =
+        crate::config::parse_url_list("https://h/?t=1\nhttps://h/?t=2\nhttps://h/?t=1").unwrap();
+    let entry = |s: Status| serde_json::json!({"url": "https://h/?t=***", "status": s, "since": "2026-11-25T03:00:00Z", "failures": 0, "successes": 1});
+    let v1 = serde_json::json!({
+        "version": 1,
+        "urls": {
+            legacy_url_key(&targets[0].url, 0): entry(Status::Down),
+            legacy_url_key(&targets[1].url, 0): entry(Status::Up),
+            legacy_url_key(&targets[2].url, 1): entry(Status::Degraded),
+            "0123456789abcdef0123456789abcdef": entry(Status::Up),
+        }
+    });
+    std::fs::write(&path, v1.to_string()).unwrap();
+    let opened = open(&settings(Some(&path), None), &targets, &in_actions("j"));
+    assert!(opened.warnings.is_empty(), "{:?}", opened.warnings);
+    let (_, state) = opened.memory.unwrap();
+    assert_eq!(state.version, file::VERSION);
+    assert!(state.monitor.is_some(), "adopted");
+    let statuses: Vec<Status> = targets.iter().map(|t| state.urls[&t.key].status).collect();
+    assert_eq!(statuses, [Status::Down, Status::Up, Status::Degraded]);
+    assert_eq!(state.urls.len(), 3, "the unknown old key is dropped");
+}
+
+#[test]
+fn no_file_in_actions_is_one_under_runner_temp_named_by_the_monitor() {
+    let targets = crate::config::parse_url_list("https://h/").unwrap();
+    let place = Place {
+        runner_temp: Some("/github/runner_temp".into()),
+        ..in_actions("j")
+    };
+    let opened = open(&settings(None, Some("k")), &targets, &place);
+    let (path, _) = opened.memory.unwrap();
+    let id = place.monitor(Some("k")).unwrap().id;
+    assert_eq!(
+        path,
+        std::path::PathBuf::from(format!("/github/runner_temp/upcheck-state/{id}.json"))
+    );
+    // Without RUNNER_TEMP or outside Actions: no state unless a file is given.
+    assert!(open(&settings(None, None), &targets, &in_actions("j"))
+        .memory
+        .is_none());
+}
