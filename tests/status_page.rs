@@ -30,7 +30,9 @@ fn require_chromium() -> Option<PathBuf> {
     match chromium() {
         Some(c) => Some(c),
         None if std::env::var_os("CI").is_some() => {
-            panic!("chromium is not installed (apt-get install -y --no-install-recommends chromium)")
+            panic!(
+                "chromium is not installed (apt-get install -y --no-install-recommends chromium)"
+            )
         }
         None => {
             println!("skipped: chromium is not installed (apt-get install -y --no-install-recommends chromium)");
@@ -46,12 +48,18 @@ fn build() -> History {
     let start = NOW - time::Duration::days(40);
     let mut seed: u64 = 42;
     let mut rnd = move || {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) as u32
     };
     let urls = [
         ("k-api", "https://api.example.com/health", Some("API")),
-        ("k-shop", "https://shop.example.com/?token=***", Some("Shop <EU>")),
+        (
+            "k-shop",
+            "https://shop.example.com/?token=***",
+            Some("Shop <EU>"),
+        ),
         ("k-docs", "https://docs.example.com/", None),
     ];
     let mut t = start;
@@ -70,13 +78,19 @@ fn build() -> History {
             };
             // Shop: down for 2 h 10 days ago, slow for an afternoon 3 days ago.
             let ago = NOW - t;
-            if i == 1 && ago >= time::Duration::days(10) && ago < time::Duration::days(10) + time::Duration::hours(2) {
+            if i == 1
+                && ago >= time::Duration::days(10)
+                && ago < time::Duration::days(10) + time::Duration::hours(2)
+            {
                 s.counted = Status::Down;
                 s.observed = Status::Down;
                 s.response_ms = None;
                 s.reason = ReasonCode::Http(503);
             }
-            if i == 1 && ago > time::Duration::days(3) && ago < time::Duration::days(3) + time::Duration::hours(5) {
+            if i == 1
+                && ago > time::Duration::days(3)
+                && ago < time::Duration::days(3) + time::Duration::hours(5)
+            {
                 s.counted = Status::Degraded;
                 s.observed = Status::Degraded;
                 s.response_ms = Some(1800 + rnd() % 400);
@@ -126,7 +140,12 @@ impl Recorder {
     /// Hosts asked for other than Chromium's own services (time, component updates, accounts),
     /// which it contacts on its own whatever the page.
     fn page_requests(&self) -> Vec<String> {
-        let own = [".google.com", ".googleapis.com", ".gvt1.com", ".gstatic.com"];
+        let own = [
+            ".google.com",
+            ".googleapis.com",
+            ".gvt1.com",
+            ".gstatic.com",
+        ];
         self.hosts
             .lock()
             .unwrap()
@@ -157,7 +176,9 @@ fn recorder() -> Recorder {
                 .next()
                 .unwrap_or("?")
                 .to_string();
-            seen.lock().unwrap().push(if host.is_empty() { "?".into() } else { host });
+            seen.lock()
+                .unwrap()
+                .push(if host.is_empty() { "?".into() } else { host });
         }
     });
     Recorder { port, hosts }
@@ -215,7 +236,9 @@ fn target_dir() -> PathBuf {
 
 #[test]
 fn the_page_renders_in_chromium_with_no_network_request() {
-    let Some(bin) = require_chromium() else { return };
+    let Some(bin) = require_chromium() else {
+        return;
+    };
     let h = build();
     let dir = tempfile::tempdir().unwrap();
     write_site(dir.path(), &h);
@@ -225,11 +248,18 @@ fn the_page_renders_in_chromium_with_no_network_request() {
     // below means no request, not a deaf listener.
     let control = recorder();
     let control_page = dir.path().join("control.html");
-    std::fs::write(&control_page, "<!doctype html><img src=\"http://status-control.test/x.png\">").unwrap();
+    std::fs::write(
+        &control_page,
+        "<!doctype html><img src=\"http://status-control.test/x.png\">",
+    )
+    .unwrap();
     run_chromium(&bin, control.port, &control_page, &["--dump-dom".into()]);
     std::thread::sleep(Duration::from_millis(300));
     assert!(
-        control.page_requests().iter().any(|h| h == "status-control.test"),
+        control
+            .page_requests()
+            .iter()
+            .any(|h| h == "status-control.test"),
         "the control page's request reached the recorder: {:?}",
         control.hosts.lock().unwrap()
     );
@@ -242,17 +272,27 @@ fn the_page_renders_in_chromium_with_no_network_request() {
         &bin,
         rec.port,
         &page,
-        &[format!("--screenshot={}", shot.display()), "--window-size=1200,1600".into()],
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1200,1600".into(),
+        ],
     );
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(rec.page_requests(), Vec::<String>::new(), "the status page made a network request");
+    assert_eq!(
+        rec.page_requests(),
+        Vec::<String>::new(),
+        "the status page made a network request"
+    );
     // And it names nothing to fetch: no src, href or url() but the SVG's own fragments.
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(!html.contains("src=") && !html.contains("href=") && !html.contains("@import"));
     assert!(html.matches("url(").count() == html.matches("url(#").count());
 
     // The DOM as Chromium built it.
-    assert!(dom.contains("<title>Example &lt;status&gt;</title>"), "{dom}");
+    assert!(
+        dom.contains("<title>Example &lt;status&gt;</title>"),
+        "{dom}"
+    );
     assert!(dom.contains("default-src 'none'; style-src 'unsafe-inline'; img-src data:"));
     assert!(!dom.contains("<script"));
     let sections: Vec<&str> = dom.split("<section class=\"url\"").skip(1).collect();
@@ -263,15 +303,23 @@ fn the_page_renders_in_chromium_with_no_network_request() {
     assert!(api.contains("<dd class=\"uptime-24h\">100%</dd>"), "{api}");
     assert!(api.contains("<dd class=\"uptime-30d\">100%</dd>"));
     let shop7 = h.uptime("k-shop", Duration::from_secs(7 * 86_400), NOW);
-    assert!(shop.contains(&format!("<dd class=\"uptime-7d\">{}</dd>", shop7.percent_text())));
-    let shop30 = h.uptime("k-shop", Duration::from_secs(30 * 86_400), NOW).percent_text();
+    assert!(shop.contains(&format!(
+        "<dd class=\"uptime-7d\">{}</dd>",
+        shop7.percent_text()
+    )));
+    let shop30 = h
+        .uptime("k-shop", Duration::from_secs(30 * 86_400), NOW)
+        .percent_text();
     assert!(shop30.starts_with("99.7"), "{shop30}");
     assert!(shop.contains(&format!("<dd class=\"uptime-30d\">{shop30}</dd>")));
     // Down for the last observed hour: 3600 s of the 85,802 s observed (the last 598 s of the
     // window have no sample yet).
     let docs24 = h.uptime("k-docs", Duration::from_secs(86_400), NOW);
     assert_eq!(docs24.percent_text(), "95.80%");
-    assert!(docs.contains("<dd class=\"uptime-24h\">95.80%</dd>"), "{docs}");
+    assert!(
+        docs.contains("<dd class=\"uptime-24h\">95.80%</dd>"),
+        "{docs}"
+    );
     assert!(docs.contains("<span class=\"pill down\">Down</span>"));
     // Incident rows: the shop's past outage, the docs' ongoing one.
     assert_eq!(shop.matches("<tr class=\"incident\">").count(), 1);
@@ -286,7 +334,11 @@ fn the_page_renders_in_chromium_with_no_network_request() {
     assert!(dom.contains("class=\"last-checked\" datetime=\"2026-12-03T11:50:02Z\""));
 
     let png = std::fs::read(&shot).expect("a screenshot was written");
-    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{} bytes", png.len());
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "{} bytes",
+        png.len()
+    );
     println!("screenshot: {}", shot.display());
 }
 
@@ -296,28 +348,56 @@ fn badges_are_svg_with_the_right_text_and_endpoints_follow_the_shields_schema() 
     let dir = tempfile::tempdir().unwrap();
     let files = write_site(dir.path(), &h);
     let file = |p: &str| {
-        String::from_utf8(files.iter().find(|f| f.0 == p).unwrap_or_else(|| panic!("{p}")).1.clone()).unwrap()
+        String::from_utf8(
+            files
+                .iter()
+                .find(|f| f.0 == p)
+                .unwrap_or_else(|| panic!("{p}"))
+                .1
+                .clone(),
+        )
+        .unwrap()
     };
     let expect = [
         ("badge/api-status.svg", "status", "up"),
         ("badge/api-uptime-30d.svg", "uptime 30d", "100%"),
         ("badge/docs-example-com-status.svg", "status", "down"),
-        ("badge/shop-eu-uptime-30d.svg", "uptime 30d", &*h.uptime("k-shop", Duration::from_secs(30 * 86_400), NOW).percent_text()),
+        (
+            "badge/shop-eu-uptime-30d.svg",
+            "uptime 30d",
+            &*h.uptime("k-shop", Duration::from_secs(30 * 86_400), NOW)
+                .percent_text(),
+        ),
     ];
     for (path, label, message) in expect {
         let svg = file(path);
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{path}: {e}"));
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "svg");
-        assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
+        assert_eq!(
+            root.tag_name().namespace(),
+            Some("http://www.w3.org/2000/svg")
+        );
         let title = root.children().find(|n| n.has_tag_name("title")).unwrap();
-        assert_eq!(title.text(), Some(&*format!("{label}: {message}")), "{path}");
-        let texts: Vec<&str> = root.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+        assert_eq!(
+            title.text(),
+            Some(&*format!("{label}: {message}")),
+            "{path}"
+        );
+        let texts: Vec<&str> = root
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
         assert_eq!(texts, [label, label, message, message], "{path}");
         let width: u32 = root.attribute("width").unwrap().parse().unwrap();
         let rects: Vec<u32> = root
             .descendants()
-            .filter(|n| n.has_tag_name("rect") && n.attribute("fill").is_some_and(|f| f.starts_with('#') && f != "#fff"))
+            .filter(|n| {
+                n.has_tag_name("rect")
+                    && n.attribute("fill")
+                        .is_some_and(|f| f.starts_with('#') && f != "#fff")
+            })
             .map(|n| n.attribute("width").unwrap().parse().unwrap())
             .collect();
         assert_eq!(rects.iter().sum::<u32>(), width, "{path}");
@@ -325,19 +405,43 @@ fn badges_are_svg_with_the_right_text_and_endpoints_follow_the_shields_schema() 
     }
     let response = file("badge/api-response.svg");
     let doc = roxmltree::Document::parse(&response).unwrap();
-    assert!(doc.root_element().children().find(|n| n.has_tag_name("title")).unwrap().text().unwrap().ends_with(" ms"));
+    assert!(doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap()
+        .text()
+        .unwrap()
+        .ends_with(" ms"));
 
     // shields.io endpoint schema: schemaVersion 1, label and message strings, the optional
     // keys of the right types, nothing else.
-    let optional = ["color", "labelColor", "isError", "namedLogo", "logoSvg", "logoColor", "logoWidth", "style", "cacheSeconds"];
+    let optional = [
+        "color",
+        "labelColor",
+        "isError",
+        "namedLogo",
+        "logoSvg",
+        "logoColor",
+        "logoWidth",
+        "style",
+        "cacheSeconds",
+    ];
     let mut checked = 0;
     for (path, bytes) in files.iter().filter(|f| f.0.starts_with("api/")) {
         let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
         let o = v.as_object().unwrap_or_else(|| panic!("{path}"));
         assert_eq!(o["schemaVersion"], 1, "{path}");
-        assert!(o["label"].is_string() && o["message"].as_str().is_some_and(|m| !m.is_empty()), "{path}");
+        assert!(
+            o["label"].is_string() && o["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{path}"
+        );
         for (k, val) in o {
-            assert!(["schemaVersion", "label", "message"].contains(&k.as_str()) || optional.contains(&k.as_str()), "{path}: {k}");
+            assert!(
+                ["schemaVersion", "label", "message"].contains(&k.as_str())
+                    || optional.contains(&k.as_str()),
+                "{path}: {k}"
+            );
             if k == "color" {
                 assert!(val.is_string());
             }
@@ -346,8 +450,12 @@ fn badges_are_svg_with_the_right_text_and_endpoints_follow_the_shields_schema() 
     }
     assert_eq!(checked, 3 * 6);
     let up: serde_json::Value = serde_json::from_str(&file("api/api/uptime-30d.json")).unwrap();
-    assert_eq!(up, serde_json::json!({"schemaVersion": 1, "label": "uptime 30d", "message": "100%", "color": "brightgreen"}));
-    let down: serde_json::Value = serde_json::from_str(&file("api/docs-example-com/status.json")).unwrap();
+    assert_eq!(
+        up,
+        serde_json::json!({"schemaVersion": 1, "label": "uptime 30d", "message": "100%", "color": "brightgreen"})
+    );
+    let down: serde_json::Value =
+        serde_json::from_str(&file("api/docs-example-com/status.json")).unwrap();
     assert_eq!(down["message"], "down");
     assert_eq!(down["color"], "red");
 }

@@ -144,17 +144,32 @@ pub fn files(e: &Entry<'_>, now: OffsetDateTime) -> Vec<(String, Vec<u8>)> {
     let status = status_badge(u.current());
     let response = response_badge(u.percentiles(DAY, now).p50_ms);
     let mut out = vec![
-        (format!("badge/{slug}-status.svg"), status.svg().into_bytes()),
-        (format!("api/{slug}/status.json"), status.endpoint_json().into_bytes()),
-        (format!("badge/{slug}-response.svg"), response.svg().into_bytes()),
-        (format!("api/{slug}/response.json"), response.endpoint_json().into_bytes()),
+        (
+            format!("badge/{slug}-status.svg"),
+            status.svg().into_bytes(),
+        ),
+        (
+            format!("api/{slug}/status.json"),
+            status.endpoint_json().into_bytes(),
+        ),
+        (
+            format!("badge/{slug}-response.svg"),
+            response.svg().into_bytes(),
+        ),
+        (
+            format!("api/{slug}/response.json"),
+            response.endpoint_json().into_bytes(),
+        ),
     ];
     for (label, window) in WINDOWS {
         let b = uptime_badge(label, &u.uptime(window, now));
         if label == "30d" {
             out.push((format!("badge/{slug}-uptime-30d.svg"), b.svg().into_bytes()));
         }
-        out.push((format!("api/{slug}/uptime-{label}.json"), b.endpoint_json().into_bytes()));
+        out.push((
+            format!("api/{slug}/uptime-{label}.json"),
+            b.endpoint_json().into_bytes(),
+        ));
     }
     out
 }
@@ -172,7 +187,10 @@ mod tests {
             color: "red",
         };
         let svg = b.svg();
-        assert!(svg.contains("a&lt;b") && svg.contains("&quot;&amp;"), "{svg}");
+        assert!(
+            svg.contains("a&lt;b") && svg.contains("&quot;&amp;"),
+            "{svg}"
+        );
         assert!(svg.contains("#e05d44"));
     }
 

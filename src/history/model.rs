@@ -305,7 +305,10 @@ impl History {
 
     /// The newest sample time over every URL.
     pub fn last_checked(&self) -> Option<OffsetDateTime> {
-        self.urls.values().filter_map(UrlHistory::last_checked).max()
+        self.urls
+            .values()
+            .filter_map(UrlHistory::last_checked)
+            .max()
     }
 
     /// Record one run's result for `key`; `shown` and `name` replace the kept ones. Samples must

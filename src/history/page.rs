@@ -145,7 +145,12 @@ pub fn chart_svg(e: &Entry<'_>, now: OffsetDateTime) -> String {
         .map(|p| p[1].at.unix_timestamp() - p[0].at.unix_timestamp())
         .collect();
     gaps.sort_unstable();
-    let break_after = gaps.get(gaps.len() / 2).copied().unwrap_or(0).saturating_mul(3).max(600);
+    let break_after = gaps
+        .get(gaps.len() / 2)
+        .copied()
+        .unwrap_or(0)
+        .saturating_mul(3)
+        .max(600);
 
     let mut svg = String::new();
     let p = e.url.percentiles(DAY, now);
@@ -253,7 +258,10 @@ fn section(out: &mut String, e: &Entry<'_>, now: OffsetDateTime) {
     if u.name.is_some() {
         let _ = write!(out, "<p class=\"shown\">{}</p>", escape(&u.shown));
     }
-    let _ = write!(out, "</div><span class=\"pill {class}\">{word}</span></div><dl class=\"figures\">");
+    let _ = write!(
+        out,
+        "</div><span class=\"pill {class}\">{word}</span></div><dl class=\"figures\">"
+    );
     for (label, window) in WINDOWS {
         let up = u.uptime(window, now);
         let name = match label {
@@ -281,7 +289,11 @@ fn section(out: &mut String, e: &Entry<'_>, now: OffsetDateTime) {
     for d in u.daily(BAR_DAYS, now) {
         let figure = match d.uptime.ratio {
             None => "no data".to_string(),
-            Some(_) => format!("{} up, {}", d.uptime.percent_text(), observed_text(&d.uptime)),
+            Some(_) => format!(
+                "{} up, {}",
+                d.uptime.percent_text(),
+                observed_text(&d.uptime)
+            ),
         };
         let _ = write!(
             out,
@@ -327,8 +339,16 @@ fn section(out: &mut String, e: &Entry<'_>, now: OffsetDateTime) {
 
 /// The whole page.
 pub fn render(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> String {
-    let title = if title.trim().is_empty() { "Status" } else { title.trim() };
-    let worst = entries.iter().filter_map(|e| e.url.current()).filter(|s| *s != Status::Unknown).max();
+    let title = if title.trim().is_empty() {
+        "Status"
+    } else {
+        title.trim()
+    };
+    let worst = entries
+        .iter()
+        .filter_map(|e| e.url.current())
+        .filter(|s| *s != Status::Unknown)
+        .max();
     let (class, headline) = match worst {
         None => ("none", "No data yet"),
         Some(Status::Up) | Some(Status::Unknown) => ("up", "All systems operational"),
@@ -348,8 +368,9 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> String
     }
     let _ = write!(
         out,
-        "<footer>Uptime is time up (degraded counts as up) ÷ time observed; time with no check is no data. Generated {} by upcheck.</footer></main></body></html>\n",
+        "<footer>Uptime is time up (degraded counts as up) ÷ time observed; time with no check is no data. Generated {} by upcheck.</footer></main></body></html>",
         when(now)
     );
+    out.push('\n');
     out
 }

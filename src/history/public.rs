@@ -116,7 +116,9 @@ pub fn parse(bytes: &[u8]) -> Result<PublicHistory, PublicHistoryError> {
     for u in parsed.urls {
         let ok = !u.slug.is_empty()
             && u.slug.len() <= 64
-            && u.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && u.slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !ok || !seen.insert(u.slug.clone()) {
             return Err(PublicHistoryError::Slug(crate::text::clip(&u.slug, 64)));
         }

@@ -186,7 +186,11 @@ impl UrlHistory {
 
     /// The median response time per UTC hour of the `window` ending at `now`, for hours that
     /// have one, oldest first.
-    pub fn hourly_medians(&self, window: Duration, now: OffsetDateTime) -> Vec<(OffsetDateTime, u32)> {
+    pub fn hourly_medians(
+        &self,
+        window: Duration,
+        now: OffsetDateTime,
+    ) -> Vec<(OffsetDateTime, u32)> {
         let mut out = Vec::new();
         let points = self.series(window, now);
         let mut i = 0;

@@ -93,11 +93,14 @@ mod tests {
         assert_eq!(s[2], format!("{}-2", s[1]));
         assert_eq!(s[3], "c-example-x");
         // Stable: the same input gives the same slugs.
-        assert_eq!(s, assign([
-            (Some("Shop"), "https://a.example/"),
-            (Some("shop"), "https://b.example/"),
-            (Some("SHOP"), "https://b.example/"),
-            (None, "https://c.example/x"),
-        ]));
+        assert_eq!(
+            s,
+            assign([
+                (Some("Shop"), "https://a.example/"),
+                (Some("shop"), "https://b.example/"),
+                (Some("SHOP"), "https://b.example/"),
+                (None, "https://c.example/x"),
+            ])
+        );
     }
 }

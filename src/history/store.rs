@@ -60,7 +60,9 @@ fn expand<T: Clone>(runs: &Runs<T>, len: usize, column: &str) -> Result<Vec<T>, 
         .try_fold(0usize, |acc, (_, n)| acc.checked_add(*n as usize))
         .unwrap_or(usize::MAX);
     if total != len {
-        return Err(format!("column {column} holds {total} values, expected {len}"));
+        return Err(format!(
+            "column {column} holds {total} values, expected {len}"
+        ));
     }
     let mut out = Vec::with_capacity(len);
     for (v, n) in runs {
@@ -138,7 +140,9 @@ fn untime(first: Option<i64>, ds: &Runs<i64>, step: i64, column: &str) -> Result
     let mut out = Vec::with_capacity(len.min(MAX_SAMPLES + 1));
     let sane = |t: i64| (MIN_TIME..=MAX_TIME).contains(&t) && t % step == 0;
     if !sane(first) {
-        return Err(format!("column {column} starts at an impossible time ({first})"));
+        return Err(format!(
+            "column {column} starts at an impossible time ({first})"
+        ));
     }
     out.push(first);
     let mut t = first;

@@ -134,7 +134,7 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime) -> String {
         .iter()
         .flat_map(|e| e.url.incidents().iter().map(move |i| (e, i)))
         .collect();
-    incidents.sort_by(|a, b| b.1.start.cmp(&a.1.start));
+    incidents.sort_by_key(|b| std::cmp::Reverse(b.1.start));
     incidents.truncate(INCIDENTS_SHOWN);
     out.push_str("\n#### Incidents\n\n");
     if incidents.is_empty() {

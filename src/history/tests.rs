@@ -34,10 +34,17 @@ fn down(t: OffsetDateTime) -> Sample {
 }
 
 /// Every 5 minutes from `t0` for `n` samples.
-fn every5(h: &mut History, key: &str, t0: OffsetDateTime, n: i64, f: impl Fn(i64, OffsetDateTime) -> Sample) {
+fn every5(
+    h: &mut History,
+    key: &str,
+    t0: OffsetDateTime,
+    n: i64,
+    f: impl Fn(i64, OffsetDateTime) -> Sample,
+) {
     for i in 0..n {
         let t = at(t0, i * 5 * MIN);
-        h.record(key, &format!("https://{key}.example/"), None, f(i, t)).unwrap();
+        h.record(key, &format!("https://{key}.example/"), None, f(i, t))
+            .unwrap();
     }
 }
 
@@ -62,8 +69,9 @@ fn all_up_is_100_and_says_how_much_was_observed() {
 fn a_gap_is_no_data_beyond_the_cap() {
     let mut h = History::new();
     every5(&mut h, "a", T0, 13, |_, t| up(t, 100)); // 00:00–01:00
-    // Silence for three hours, then a down sample: it stands for the cap (10 min), not 3 h.
-    h.record("a", "https://a.example/", None, down(at(T0, 4 * HOUR))).unwrap();
+                                                    // Silence for three hours, then a down sample: it stands for the cap (10 min), not 3 h.
+    h.record("a", "https://a.example/", None, down(at(T0, 4 * HOUR)))
+        .unwrap();
     let u = h.get("a").unwrap().uptime_between(T0, at(T0, 4 * HOUR));
     assert_eq!(u.observed, Duration::from_secs(3600 + 600));
     let r = u.ratio.unwrap();
@@ -85,7 +93,8 @@ fn the_cap_follows_the_usual_interval_within_10_min_and_1_h() {
     // 5-minute runs: a 30-minute gap counts for 10 minutes.
     let mut h = History::new();
     every5(&mut h, "b", T0, 30, |_, t| up(t, 10));
-    h.record("b", "u", None, up(at(T0, 29 * 5 * MIN + 30 * MIN), 10)).unwrap();
+    h.record("b", "u", None, up(at(T0, 29 * 5 * MIN + 30 * MIN), 10))
+        .unwrap();
     assert_eq!(h.get("b").unwrap().samples.last().unwrap().covers, 600);
 }
 
@@ -152,7 +161,13 @@ fn incidents_open_close_and_stay_ongoing() {
 #[test]
 fn incidents_are_bounded() {
     let mut h = History::new();
-    every5(&mut h, "a", T0, 500, |i, t| if i % 2 == 0 { down(t) } else { up(t, 1) });
+    every5(&mut h, "a", T0, 500, |i, t| {
+        if i % 2 == 0 {
+            down(t)
+        } else {
+            up(t, 1)
+        }
+    });
     assert_eq!(h.get("a").unwrap().incidents().len(), MAX_INCIDENTS);
 }
 
@@ -161,10 +176,22 @@ fn percentiles_are_nearest_rank() {
     let mut h = History::new();
     every5(&mut h, "a", T0, 100, |i, t| up(t, (i + 1) as u32));
     let p = h.get("a").unwrap().percentiles(DAY, at(T0, 99 * 5 * MIN));
-    assert_eq!((p.p50_ms, p.p95_ms, p.max_ms, p.samples), (Some(50), Some(95), Some(100), 100));
-    let p = h.get("a").unwrap().percentiles(Duration::from_secs(10 * 60), at(T0, 99 * 5 * MIN));
+    assert_eq!(
+        (p.p50_ms, p.p95_ms, p.max_ms, p.samples),
+        (Some(50), Some(95), Some(100), 100)
+    );
+    let p = h
+        .get("a")
+        .unwrap()
+        .percentiles(Duration::from_secs(10 * 60), at(T0, 99 * 5 * MIN));
     assert_eq!((p.p50_ms, p.p95_ms, p.samples), (Some(99), Some(100), 2));
-    assert_eq!(h.get("a").unwrap().percentiles(DAY, at(T0, 30 * 86_400)).p50_ms, None);
+    assert_eq!(
+        h.get("a")
+            .unwrap()
+            .percentiles(DAY, at(T0, 30 * 86_400))
+            .p50_ms,
+        None
+    );
 }
 
 #[test]
@@ -172,7 +199,13 @@ fn day_boundaries_are_utc_days() {
     let mut h = History::new();
     // 22:00 on Nov 1 to 02:00 on Nov 2, down from 23:30 to 00:30.
     let start = at(T0, 22 * HOUR);
-    every5(&mut h, "a", start, 49, |i, t| if (18..30).contains(&i) { down(t) } else { up(t, 5) });
+    every5(&mut h, "a", start, 49, |i, t| {
+        if (18..30).contains(&i) {
+            down(t)
+        } else {
+            up(t, 5)
+        }
+    });
     let now = at(T0, 26 * HOUR);
     let days = h.get("a").unwrap().daily(3, now);
     assert_eq!(days.len(), 3);
@@ -198,7 +231,10 @@ fn rollup_folds_old_samples_into_hours_and_keeps_the_figures() {
         if (24..36).contains(&i) {
             down(t)
         } else {
-            up(t, if (i / 12) % 2 == 1 { 200 } else { 100 } + (i % 12) as u32)
+            up(
+                t,
+                if (i / 12) % 2 == 1 { 200 } else { 100 } + (i % 12) as u32,
+            )
         }
     });
     let now = at(T0, 10 * 86_400);
@@ -206,18 +242,32 @@ fn rollup_folds_old_samples_into_hours_and_keeps_the_figures() {
     let before_day1 = h.get("a").unwrap().daily(10, now)[0].uptime;
     h.rollup(now);
     let u = h.get("a").unwrap();
-    assert!(u.samples.iter().all(|s| s.at >= now.unix_timestamp() - RAW_SECS - HOUR));
+    assert!(u
+        .samples
+        .iter()
+        .all(|s| s.at >= now.unix_timestamp() - RAW_SECS - HOUR));
     assert!(!u.hours().is_empty());
     let after30 = h.uptime("a", WINDOWS[2].1, now);
     assert_eq!(before30.observed, after30.observed);
     assert!((before30.ratio.unwrap() - after30.ratio.unwrap()).abs() < 1e-12);
     assert_eq!(before_day1, h.get("a").unwrap().daily(10, now)[0].uptime);
-    let hour2 = u.hours().iter().find(|x| x.start == at(T0, 2 * HOUR).unix_timestamp()).unwrap();
+    let hour2 = u
+        .hours()
+        .iter()
+        .find(|x| x.start == at(T0, 2 * HOUR).unix_timestamp())
+        .unwrap();
     assert_eq!((hour2.up, hour2.down), (0, 12));
     // The 03:00 sample is up and stands for 02:55–03:00.
     assert_eq!(hour2.up_secs, 300);
-    let hour1 = u.hours().iter().find(|x| x.start == at(T0, HOUR).unix_timestamp()).unwrap();
-    assert_eq!((hour1.up, hour1.p50_ms, hour1.p95_ms, hour1.max_ms), (12, Some(205), Some(211), Some(211)));
+    let hour1 = u
+        .hours()
+        .iter()
+        .find(|x| x.start == at(T0, HOUR).unix_timestamp())
+        .unwrap();
+    assert_eq!(
+        (hour1.up, hour1.p50_ms, hour1.p95_ms, hour1.max_ms),
+        (12, Some(205), Some(211), Some(211))
+    );
     assert_eq!(hour1.observed_secs, 3600);
     // Rolling up again changes nothing.
     let once = h.clone();
@@ -232,13 +282,22 @@ fn prune_keeps_a_removed_url_for_7_days_after_its_last_sample() {
     every5(&mut h, "gone", T0, 12, |_, t| up(t, 1));
     let last = at(T0, 55 * MIN);
     h.prune(at(last, 7 * 86_400), ["kept"]);
-    assert!(h.get("gone").is_some(), "7 days after its last sample it is still there");
+    assert!(
+        h.get("gone").is_some(),
+        "7 days after its last sample it is still there"
+    );
     h.prune(at(last, 7 * 86_400 + 1), ["kept"]);
     assert!(h.get("gone").is_none());
     assert!(h.get("kept").is_some());
     // Hours and ended incidents older than 90 days go.
     let mut h = History::new();
-    every5(&mut h, "a", T0, 24, |i, t| if i == 3 { down(t) } else { up(t, 1) });
+    every5(
+        &mut h,
+        "a",
+        T0,
+        24,
+        |i, t| if i == 3 { down(t) } else { up(t, 1) },
+    );
     let now = at(T0, 91 * 86_400);
     h.rollup(now);
     assert!(!h.get("a").unwrap().hours().is_empty());
@@ -265,7 +324,15 @@ fn reason_codes_roundtrip_and_refuse_unknown_text() {
     ] {
         assert_eq!(r.as_str().parse::<ReasonCode>().unwrap(), r);
     }
-    for bad in ["", "http_", "http_99", "http_600", "http_+50", "http_5030", "OK"] {
+    for bad in [
+        "",
+        "http_",
+        "http_99",
+        "http_600",
+        "http_+50",
+        "http_5030",
+        "OK",
+    ] {
         assert!(bad.parse::<ReasonCode>().is_err(), "{bad}");
     }
 }
@@ -296,14 +363,36 @@ pub(crate) fn big_history() -> (History, OffsetDateTime) {
             let incident = (i + i64::from(u) * 997) % 6000 < 6;
             let s = Sample {
                 at: OffsetDateTime::from_unix_timestamp(t).unwrap(),
-                counted: if incident { Status::Down } else if spike > 0 { Status::Degraded } else { Status::Up },
+                counted: if incident {
+                    Status::Down
+                } else if spike > 0 {
+                    Status::Degraded
+                } else {
+                    Status::Up
+                },
                 observed: if incident { Status::Down } else { Status::Up },
-                response_ms: if incident { None } else { Some(base + jitter + spike) },
-                reason: if incident { ReasonCode::Timeout } else if spike > 0 { ReasonCode::Slow } else { ReasonCode::Ok },
+                response_ms: if incident {
+                    None
+                } else {
+                    Some(base + jitter + spike)
+                },
+                reason: if incident {
+                    ReasonCode::Timeout
+                } else if spike > 0 {
+                    ReasonCode::Slow
+                } else {
+                    ReasonCode::Ok
+                },
             };
-            h.record(&key, &shown, Some(&format!("Service {u}")), s).unwrap();
+            h.record(&key, &shown, Some(&format!("Service {u}")), s)
+                .unwrap();
             // A late cron now and then.
-            t += 300 + if rnd() % 50 == 0 { (rnd() % 240) as i64 } else { 0 };
+            t += 300
+                + if rnd() % 50 == 0 {
+                    (rnd() % 240) as i64
+                } else {
+                    0
+                };
             i += 1;
             if i % 288 == 0 {
                 let now = OffsetDateTime::from_unix_timestamp(t).unwrap();
@@ -330,32 +419,85 @@ fn fifty_urls_for_90_days_stay_under_2_mb_and_roundtrip() {
     let back: History = serde_json::from_str(&json).unwrap();
     assert_eq!(back, h);
     let u = h.get(&format!("{:032x}", 0)).unwrap();
-    assert!(u.samples.len() > 1900 && u.hours().len() > 1900, "{} {}", u.samples.len(), u.hours().len());
+    assert!(
+        u.samples.len() > 1900 && u.hours().len() > 1900,
+        "{} {}",
+        u.samples.len(),
+        u.hours().len()
+    );
     let ninety = h.uptime(&format!("{:032x}", 0), WINDOWS[3].1, now);
-    assert!(ninety.coverage() > 0.99 && ninety.ratio.unwrap() < 1.0, "{ninety:?}");
+    assert!(
+        ninety.coverage() > 0.99 && ninety.ratio.unwrap() < 1.0,
+        "{ninety:?}"
+    );
 }
 
 #[test]
 fn malformed_stored_history_is_a_clear_serde_error() {
     let mut h = History::new();
-    every5(&mut h, "a", T0, 5, |i, t| if i == 2 { down(t) } else { up(t, 100) });
+    every5(&mut h, "a", T0, 5, |i, t| {
+        if i == 2 {
+            down(t)
+        } else {
+            up(t, 100)
+        }
+    });
     let good = serde_json::to_value(&h).unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    type Change = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Change, &str)> = vec![
         ("version", Box::new(|v| v["v"] = 9.into()), "version 9"),
-        ("count", Box::new(|v| v["urls"]["a"]["raw"]["c"][0][1] = 99.into()), "raw.c"),
-        ("huge run", Box::new(|v| v["urls"]["a"]["raw"]["r"][0][1] = 4_000_000_000u32.into()), "raw.r"),
-        ("order", Box::new(|v| v["urls"]["a"]["raw"]["dt"][0][0] = (-300).into()), "increasing"),
-        ("time", Box::new(|v| v["urls"]["a"]["raw"]["t0"] = 5.into()), "impossible"),
-        ("status", Box::new(|v| v["urls"]["a"]["raw"]["c"][0][0] = "sideways".into()), "unknown variant"),
-        ("reason", Box::new(|v| v["urls"]["a"]["raw"]["r"][0][0] = "http_9999".into()), "reason"),
-        ("ms", Box::new(|v| v["urls"]["a"]["raw"]["ms"][0] = (-5).into()), "response time"),
-        ("cover", Box::new(|v| v["urls"]["a"]["raw"]["cov"][0][0] = 99_999.into()), "more than an hour"),
-        ("incident", Box::new(|v| v["urls"]["a"]["inc"][0][1] = 5.into()), "impossible times"),
+        (
+            "count",
+            Box::new(|v| v["urls"]["a"]["raw"]["c"][0][1] = 99.into()),
+            "raw.c",
+        ),
+        (
+            "huge run",
+            Box::new(|v| v["urls"]["a"]["raw"]["r"][0][1] = 4_000_000_000u32.into()),
+            "raw.r",
+        ),
+        (
+            "order",
+            Box::new(|v| v["urls"]["a"]["raw"]["dt"][0][0] = (-300).into()),
+            "increasing",
+        ),
+        (
+            "time",
+            Box::new(|v| v["urls"]["a"]["raw"]["t0"] = 5.into()),
+            "impossible",
+        ),
+        (
+            "status",
+            Box::new(|v| v["urls"]["a"]["raw"]["c"][0][0] = "sideways".into()),
+            "unknown variant",
+        ),
+        (
+            "reason",
+            Box::new(|v| v["urls"]["a"]["raw"]["r"][0][0] = "http_9999".into()),
+            "reason",
+        ),
+        (
+            "ms",
+            Box::new(|v| v["urls"]["a"]["raw"]["ms"][0] = (-5).into()),
+            "response time",
+        ),
+        (
+            "cover",
+            Box::new(|v| v["urls"]["a"]["raw"]["cov"][0][0] = 99_999.into()),
+            "more than an hour",
+        ),
+        (
+            "incident",
+            Box::new(|v| v["urls"]["a"]["inc"][0][1] = 5.into()),
+            "impossible times",
+        ),
     ];
     for (what, change, expect) in cases {
         let mut v = good.clone();
         change(&mut v);
-        let err = serde_json::from_value::<History>(v).unwrap_err().to_string();
+        let err = serde_json::from_value::<History>(v)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(expect), "{what}: {err}");
     }
     assert!(serde_json::from_str::<History>("{\"v\":1}").is_err());
@@ -364,10 +506,22 @@ fn malformed_stored_history_is_a_clear_serde_error() {
 
 fn sample_site() -> (History, OffsetDateTime) {
     let mut h = History::new();
-    every5(&mut h, "k1", T0, 289, |i, t| if (100..106).contains(&i) { down(t) } else { up(t, 120 + (i % 7) as u32) });
+    every5(&mut h, "k1", T0, 289, |i, t| {
+        if (100..106).contains(&i) {
+            down(t)
+        } else {
+            up(t, 120 + (i % 7) as u32)
+        }
+    });
     for i in 0..289 {
         let t = at(T0, i * 5 * MIN);
-        h.record("k2", "https://user:***@b.example/x?t=***", Some("B | <b>`x`</b>\n```"), up(t, 300)).unwrap();
+        h.record(
+            "k2",
+            "https://user:***@b.example/x?t=***",
+            Some("B | <b>`x`</b>\n```"),
+            up(t, 300),
+        )
+        .unwrap();
     }
     (h, at(T0, 24 * HOUR))
 }
@@ -398,7 +552,11 @@ fn summary_escapes_names_and_renders_a_mermaid_chart() {
     let (h, now) = sample_site();
     let md = summary::render(&entries(&h, &["k1", "k2"]), now);
     assert!(md.contains("```mermaid\nxychart-beta\n"), "{md}");
-    assert!(md.contains("| ongoing |") || md.contains("| 2026-11-01T08:20:00Z | 2026-11-01T08:50:00Z | 30 min | HTTP 503 |"), "{md}");
+    assert!(
+        md.contains("| ongoing |")
+            || md.contains("| 2026-11-01T08:20:00Z | 2026-11-01T08:50:00Z | 30 min | HTTP 503 |"),
+        "{md}"
+    );
     assert!(md.contains("B \\| &lt;b&gt;\\`x\\`&lt;/b&gt;"), "{md}");
     // Only the opening and closing fences of the two charts.
     assert_eq!(md.matches("```").count(), 4, "{md}");
@@ -418,13 +576,19 @@ fn page_is_escaped_self_contained_and_has_90_day_cells() {
     let html = page::render(&entries(&h, &["k1", "k2"]), now, "Status <of> things");
     assert!(html.contains("<title>Status &lt;of&gt; things</title>"));
     assert!(html.contains(page::CSP));
-    assert!(!html.contains("<script") && !html.contains("http://") || html.contains("http://www.w3.org"));
+    assert!(
+        !html.contains("<script") && !html.contains("http://")
+            || html.contains("http://www.w3.org")
+    );
     assert!(!html.contains("<b>`x`"));
     assert!(html.contains("B | &lt;b&gt;`x`&lt;/b&gt;"));
     assert_eq!(html.matches("<section class=\"url\"").count(), 2);
     let first = html.split("<section").nth(1).unwrap();
     assert_eq!(first.matches("<span class=\"d").count(), 90);
-    assert!(first.contains("title=\"2026-11-01: 97.91% up, 100% observed\""), "{first}");
+    assert!(
+        first.contains("title=\"2026-11-01: 97.91% up, 100% observed\""),
+        "{first}"
+    );
     assert!(first.contains("title=\"2026-10-30: no data\""));
     assert!(first.contains("<tr class=\"incident\">"));
 }
@@ -458,15 +622,24 @@ fn public_parser_refuses_hostile_input_without_panicking() {
         deep.into_bytes(),
         b"{\"schema\":2,\"generated\":\"x\",\"urls\":[]}".to_vec(),
         b"{\"schema\":\"1\"}".to_vec(),
-        good.replace("\"schema\":1", "\"schema\":1e400").into_bytes(),
+        good.replace("\"schema\":1", "\"schema\":1e400")
+            .into_bytes(),
         good.replace("k1-example", "../etc").into_bytes(),
-        good.replace("\"generated\":\"", "\"generated\":\"x").into_bytes(),
-        format!("{{\"schema\":1,\"generated\":\"2026-01-01T00:00:00Z\",\"urls\":[{}]}}",
-            vec!["{\"slug\":\"a\",\"url\":\"u\"}"; 2].join(",")).into_bytes(),
+        good.replace("\"generated\":\"", "\"generated\":\"x")
+            .into_bytes(),
+        format!(
+            "{{\"schema\":1,\"generated\":\"2026-01-01T00:00:00Z\",\"urls\":[{}]}}",
+            ["{\"slug\":\"a\",\"url\":\"u\"}"; 2].join(",")
+        )
+        .into_bytes(),
         good.replace("\"ok\"", "\"oops\"").into_bytes(),
     ];
     for b in &bad {
-        assert!(public::parse(b).is_err(), "{}", String::from_utf8_lossy(&b[..b.len().min(80)]));
+        assert!(
+            public::parse(b).is_err(),
+            "{}",
+            String::from_utf8_lossy(&b[..b.len().min(80)])
+        );
     }
     // Every truncation of a good file is refused or parsed, never a panic.
     for cut in (0..good.len()).step_by(7) {
