@@ -277,6 +277,19 @@ fn the_page_renders_in_chromium_with_no_network_request() {
             "--window-size=1200,1600".into(),
         ],
     );
+    // Dark: Chromium reports prefers-color-scheme: dark.
+    let dark = target_dir().join("status-page-dark.png");
+    let _ = std::fs::remove_file(&dark);
+    run_chromium(
+        &bin,
+        rec.port,
+        &page,
+        &[
+            format!("--screenshot={}", dark.display()),
+            "--window-size=1200,1600".into(),
+            "--force-dark-mode".into(),
+        ],
+    );
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
         rec.page_requests(),
@@ -339,7 +352,9 @@ fn the_page_renders_in_chromium_with_no_network_request() {
         "{} bytes",
         png.len()
     );
-    println!("screenshot: {}", shot.display());
+    let dark_png = std::fs::read(&dark).expect("a dark screenshot was written");
+    assert!(dark_png.starts_with(b"\x89PNG") && dark_png != png);
+    println!("screenshots: {} and {}", shot.display(), dark.display());
 }
 
 #[test]

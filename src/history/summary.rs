@@ -70,9 +70,19 @@ pub fn chart(e: &Entry<'_>, now: OffsetDateTime) -> Option<String> {
     }
     let max = points.iter().map(|p| p.1).max().unwrap_or(0);
     let top = nice_ceiling(max);
+    // Category labels must be unique (the axis is a band scale): the hour, with the day of
+    // the month when that hour already appeared (the first and the last hour of 24).
+    let mut seen = std::collections::HashSet::new();
     let labels: Vec<String> = points
         .iter()
-        .map(|(t, _)| format!("\"{:02}h\"", t.hour()))
+        .map(|(t, _)| {
+            let hour = format!("{:02}:00", t.hour());
+            if seen.insert(hour.clone()) {
+                format!("\"{hour}\"")
+            } else {
+                format!("\"{} {hour}\"", t.day())
+            }
+        })
         .collect();
     let values: Vec<String> = points.iter().map(|p| p.1.to_string()).collect();
     Some(format!(

@@ -552,6 +552,15 @@ fn summary_escapes_names_and_renders_a_mermaid_chart() {
     let (h, now) = sample_site();
     let md = summary::render(&entries(&h, &["k1", "k2"]), now);
     assert!(md.contains("```mermaid\nxychart-beta\n"), "{md}");
+    // 25 distinct hour labels over the 24 h window (00:00 on both days).
+    let axis = md
+        .lines()
+        .find(|l| l.trim_start().starts_with("x-axis"))
+        .unwrap();
+    let labels: Vec<&str> = axis.split('"').skip(1).step_by(2).collect();
+    let unique: std::collections::HashSet<&&str> = labels.iter().collect();
+    assert_eq!((labels.len(), unique.len()), (25, 25), "{axis}");
+    assert!(labels.contains(&"2 00:00"), "{axis}");
     assert!(
         md.contains("| ongoing |")
             || md.contains("| 2026-11-01T08:20:00Z | 2026-11-01T08:50:00Z | 30 min | HTTP 503 |"),
