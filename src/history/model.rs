@@ -379,8 +379,15 @@ impl History {
                 continue;
             }
             let folded: Vec<Raw> = url.samples.drain(..n).collect();
-            let mut hours: BTreeMap<i64, Hour> =
-                url.hours.drain(..).map(|h| (h.start, h)).collect();
+            // Only the hours the folded samples can reach are rebuilt.
+            let reach = floor_hour(folded[0].at - MAX_CAP_SECS);
+            let split = url.hours.partition_point(|h| h.start < reach);
+            let mut hours: BTreeMap<i64, Hour> = url
+                .hours
+                .split_off(split)
+                .into_iter()
+                .map(|h| (h.start, h))
+                .collect();
             let mut i = 0;
             while i < folded.len() {
                 let start = floor_hour(folded[i].at);
@@ -429,7 +436,7 @@ impl History {
                 }
                 i = end;
             }
-            url.hours = hours.into_values().collect();
+            url.hours.extend(hours.into_values());
         }
     }
 

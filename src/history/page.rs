@@ -206,7 +206,7 @@ pub fn chart_svg(e: &Entry<'_>, now: OffsetDateTime) -> String {
     for seg in segments.iter().filter(|s| !s.is_empty()) {
         let line: Vec<String> = seg
             .iter()
-            .map(|(t, ms)| format!("{:.1},{:.1}", x(*t), y(*ms)))
+            .map(|(t, ms)| format!("{:.0},{:.0}", x(*t), y(*ms)))
             .collect();
         if seg.len() == 1 {
             let (t, ms) = seg[0];

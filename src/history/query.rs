@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::model::{floor_hour, percentile, ts, History, Incident, UrlHistory};
+use super::model::{floor_hour, percentile, ts, History, Incident, UrlHistory, MAX_CAP_SECS};
 use crate::report::Status;
 
 /// Uptime over a window: `ratio` is time up (degraded counts as up) ÷ time observed, None when
@@ -86,7 +86,10 @@ impl UrlHistory {
         let (from, to) = (from.unix_timestamp(), to.unix_timestamp());
         let window = Duration::from_secs(to.saturating_sub(from).max(0) as u64);
         let (mut observed, mut up) = (0f64, 0f64);
-        for s in &self.samples {
+        // Both lists are sorted by time: look only at what can overlap the window.
+        let first = self.samples.partition_point(|s| s.at <= from);
+        let last = self.samples.partition_point(|s| s.at - MAX_CAP_SECS < to);
+        for s in self.samples.get(first..last.max(first)).unwrap_or_default() {
             if s.counted == Status::Unknown {
                 continue;
             }
@@ -100,7 +103,9 @@ impl UrlHistory {
                 }
             }
         }
-        for h in &self.hours {
+        let first = self.hours.partition_point(|h| h.start + 3600 <= from);
+        let last = self.hours.partition_point(|h| h.start < to);
+        for h in self.hours.get(first..last.max(first)).unwrap_or_default() {
             let lo = h.start.max(from);
             let hi = (h.start + 3600).min(to);
             if hi > lo {

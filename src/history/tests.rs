@@ -416,8 +416,19 @@ fn fifty_urls_for_90_days_stay_under_2_mb_and_roundtrip() {
         json.len() as f64 / 1_000_000.0
     );
     assert!(json.len() < 2_000_000, "{} bytes", json.len());
+    let started = std::time::Instant::now();
     let back: History = serde_json::from_str(&json).unwrap();
+    let loaded = started.elapsed();
     assert_eq!(back, h);
+    let keys: Vec<&str> = h.keys().collect();
+    let started = std::time::Instant::now();
+    let files = site::files(&entries(&h, &keys), now, "Status");
+    let rendered = started.elapsed();
+    let page = files.iter().find(|f| f.0 == "index.html").unwrap().1.len();
+    println!(
+        "load {loaded:?}, site for 50 URLs {rendered:?} ({} files, index.html {page} bytes; unoptimised build)",
+        files.len()
+    );
     let u = h.get(&format!("{:032x}", 0)).unwrap();
     assert!(
         u.samples.len() > 1900 && u.hours().len() > 1900,
