@@ -11,6 +11,7 @@ pub mod github;
 pub mod heal;
 pub mod heartbeat;
 pub mod net;
+pub mod history;
 pub mod report;
 pub mod slack;
 pub mod state;
