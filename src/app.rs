@@ -9,11 +9,12 @@ use std::sync::Arc;
 use clap::Parser;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{format_duration, raw_secrets, Config, InputError, RawInputs};
+use crate::config::{raw_secrets, Config, InputError, RawInputs};
 use crate::github::context::RunContext;
 use crate::github::{annotations, commands, outputs, summary};
 use crate::report::{RunReport, Signal, Status};
 use crate::state;
+use crate::text::format_duration;
 
 /// Check URLs with retries and report like a GitHub Action.
 #[derive(Debug, Parser)]
@@ -80,7 +81,7 @@ fn warn(env: &Surroundings, message: &str) {
             message,
         ));
     } else {
-        eprintln!("upcheck: warning: {}", crate::text::log_safe(message));
+        eprintln!("upcheck: warning: {}", crate::redact::log_safe(message));
     }
 }
 
@@ -93,7 +94,7 @@ fn fail(env: &Surroundings, title: &str, message: &str) {
             message,
         ));
     } else {
-        eprintln!("upcheck: {}", crate::text::log_safe(message));
+        eprintln!("upcheck: {}", crate::redact::log_safe(message));
     }
 }
 
@@ -287,7 +288,7 @@ async fn heal_phase(
         saved.heal_called = Some(now);
     }
     let (rounds, waited) = match answer {
-        crate::heal::HookAnswer::Accepted { .. } => {
+        crate::report::HookAnswer::Accepted { .. } => {
             crate::heal::recheck(config, client, &mut report.results, &down, &signals.cancel).await
         }
         _ => (Vec::new(), std::time::Duration::ZERO),
@@ -295,8 +296,8 @@ async fn heal_phase(
     if signals.cancel.is_cancelled() {
         report.cancelled = signals.caught().or(Some(Signal::Interrupt));
     }
-    let heal = crate::heal::HealReport {
-        hook: crate::heal::shown(hook),
+    let heal = crate::report::HealReport {
+        hook: crate::redact::host_only(hook),
         called_at: now,
         answer,
         triggered_by,
@@ -314,9 +315,9 @@ async fn heal_phase(
 /// A line for the log (Actions) or stderr (local).
 fn info(env: &Surroundings, line: &str) {
     if env.actions {
-        say(&crate::text::log_safe(line));
+        say(&crate::redact::log_safe(line));
     } else {
-        eprintln!("upcheck: {}", crate::text::log_safe(line));
+        eprintln!("upcheck: {}", crate::redact::log_safe(line));
     }
 }
 
@@ -399,9 +400,9 @@ async fn tell_slack(
         }
         Some(SlackError::Cancelled) | None => {
             if env.actions {
-                say(&crate::text::log_safe(&line));
+                say(&crate::redact::log_safe(&line));
             } else if crate::slack::destination(&config.slack).is_some() {
-                eprintln!("upcheck: {}", crate::text::log_safe(&line));
+                eprintln!("upcheck: {}", crate::redact::log_safe(&line));
             }
         }
         Some(_) => warn(env, &line),

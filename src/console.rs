@@ -1,9 +1,9 @@
 //! The readable report printed to the terminal (local runs) or the step log: a headline and one
 //! line per URL. Every piece of text is made log-safe, since URLs and reasons can carry server text.
 
-use crate::config::format_duration;
+use crate::redact::log_safe;
 use crate::report::RunReport;
-use crate::text::log_safe;
+use crate::text::format_duration;
 
 /// The report as plain lines, in input order.
 pub fn render(report: &RunReport) -> String {

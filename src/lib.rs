@@ -10,6 +10,7 @@ pub mod console;
 pub mod github;
 pub mod heal;
 pub mod heartbeat;
+pub mod redact;
 pub mod report;
 pub mod slack;
 pub mod state;

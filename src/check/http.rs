@@ -62,7 +62,7 @@ fn redirect_policy(attempt: RedirectAttempt<'_>) -> reqwest::redirect::Action {
         return attempt.error(RedirectRefusal::Scheme(scheme));
     }
     if attempt.previous().contains(&next) {
-        let shown = crate::config::RedactedUrl::new(&next).to_string();
+        let shown = crate::redact::RedactedUrl::new(&next).to_string();
         return attempt.error(RedirectRefusal::Loop(shown));
     }
     if attempt.previous().len() > MAX_REDIRECTS {
@@ -206,14 +206,14 @@ fn classify(e: &reqwest::Error, timeout: Duration) -> Failure {
     let all = messages.join(": ");
     if all.contains("dns error") || all.contains("failed to lookup address") {
         let detail = messages.last().cloned().unwrap_or_default();
-        return Failure::Dns(crate::text::log_safe(&detail));
+        return Failure::Dns(crate::redact::log_safe(&detail));
     }
     if e.is_redirect() {
-        return Failure::BadRedirect(crate::text::log_safe(
+        return Failure::BadRedirect(crate::redact::log_safe(
             messages.last().map_or("", String::as_str),
         ));
     }
-    Failure::Connection(crate::text::log_safe(
+    Failure::Connection(crate::redact::log_safe(
         messages.last().map_or("", String::as_str),
     ))
 }

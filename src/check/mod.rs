@@ -17,7 +17,8 @@ use tokio_util::sync::CancellationToken;
 pub use http::{build_client, parse_retry_after, ClientError};
 pub use matcher::StreamMatcher;
 
-use crate::config::{Config, RedactedUrl, Target};
+use crate::config::{Config, Target};
+use crate::redact::RedactedUrl;
 use crate::report::{Failure, RunReport, Signal, Status, UrlResult};
 
 /// Check every URL of the config. Returns when all are done or soon after `cancel` fires.

@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::config::format_duration;
 use crate::report::{RunReport, UrlResult};
+use crate::text::format_duration;
 
 /// Rows stop before the summary grows past this.
 pub const SUMMARY_BUDGET: usize = 256 * 1024;
@@ -110,7 +110,7 @@ pub fn render(report: &RunReport, settings: &Settings, notes: &[&str]) -> String
                 .trim_end_matches('Z')
         ));
         let answer = match &heal.answer {
-            crate::heal::HookAnswer::Accepted { status } => format!("answered HTTP {status}"),
+            crate::report::HookAnswer::Accepted { status } => format!("answered HTTP {status}"),
             other => other.error().unwrap_or_default(),
         };
         out.push_str(&format!("- {}\n", cell(&answer)));

@@ -6,7 +6,7 @@ use pretty_assertions::assert_eq;
 use time::macros::datetime;
 
 use super::*;
-use crate::config::RedactedUrl;
+use crate::redact::RedactedUrl;
 use crate::report::{Degradation, Failure, RunReport, Signal, Status, UrlResult};
 
 fn url(s: &str) -> RedactedUrl {

@@ -4,10 +4,10 @@
 
 use serde_json::{json, Value};
 
-use crate::config::format_duration;
 use crate::github::context::RunContext;
 use crate::report::{RunReport, Status, UrlResult};
 use crate::text::clip;
+use crate::text::format_duration;
 
 /// Slack allows 50 blocks; the header, the overflow line, the fields and the context take four.
 pub const MAX_BLOCKS: usize = 50;

@@ -6,7 +6,8 @@ use time::macros::datetime;
 use time::OffsetDateTime;
 
 use super::*;
-use crate::config::{NotifyPolicy, RedactedUrl};
+use crate::config::NotifyPolicy;
+use crate::redact::RedactedUrl;
 use crate::report::{Failure, UrlResult};
 
 fn result(url: &str, status: Status) -> UrlResult {

@@ -7,7 +7,7 @@ use serde_json::Value;
 use time::macros::datetime;
 
 use super::*;
-use crate::config::RedactedUrl;
+use crate::redact::RedactedUrl;
 use crate::report::{Degradation, Failure};
 
 fn url(s: &str) -> RedactedUrl {
