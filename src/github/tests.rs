@@ -9,6 +9,8 @@ use super::*;
 use crate::redact::RedactedUrl;
 use crate::report::{Degradation, Failure, RunReport, Signal, Status, UrlResult};
 
+type Slack = crate::report::SlackOutcome<&'static str>;
+
 fn url(s: &str) -> RedactedUrl {
     RedactedUrl::new(&url::Url::parse(s).unwrap())
 }
@@ -82,7 +84,7 @@ fn sample() -> RunReport {
 
 #[test]
 fn outputs_for_a_mixed_run() {
-    let out = outputs::outputs(&sample(), false, "");
+    let out = outputs::outputs(&sample(), &Slack::NotConfigured);
     let get = |name: &str| out.iter().find(|(n, _)| *n == name).unwrap().1.clone();
     assert_eq!(get("healthy"), "false");
     assert_eq!(get("status"), "down");
@@ -149,8 +151,11 @@ fn outputs_for_a_mixed_run() {
 fn all_up_is_not_a_change_from_unknown() {
     let out = outputs::outputs(
         &report(vec![result("https://a.example/", Status::Up)]),
-        true,
-        "",
+        &Slack::Delivered {
+            tries: 1,
+            posted: None,
+            warnings: vec![],
+        },
     );
     assert!(out.contains(&("changed", "false".to_string())));
     assert!(out.contains(&("notified", "true".to_string())));
@@ -236,7 +241,14 @@ fn cancelled_run_says_so_first() {
         r.results[0].reason().unwrap(),
         "HTTP 503 Service Unavailable (expected 200-399) (cancelled after 1 of 3 attempts)"
     );
-    let out = outputs::outputs(&r, false, "x");
+    let out = outputs::outputs(
+        &r,
+        &Slack::Failed {
+            error: "x",
+            warnings: vec![],
+        },
+    );
+    assert!(out.contains(&("notify-error", "x".to_string())));
     assert!(out.contains(&("healthy", "false".to_string())));
     assert!(out.contains(&("status", "unknown".to_string())));
 }

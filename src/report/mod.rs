@@ -8,8 +8,10 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 pub mod heal;
+pub mod slack;
 
 pub use heal::{HealReport, HookAnswer, Round};
+pub use slack::{Incident, SlackOutcome};
 
 use crate::redact::RedactedUrl;
 
