@@ -15,7 +15,7 @@ use crate::config::{raw_secrets, Config, InputError, RawInputs};
 use crate::github::context::RunContext;
 use crate::github::{annotations, commands, outputs, summary};
 use crate::log::Log;
-use crate::report::{HealReport, HookAnswer, RunReport, Signal};
+use crate::report::{HealReport, HookAnswer, RunReport, RunView, Signal};
 use crate::state;
 use crate::text::format_duration;
 
@@ -132,7 +132,8 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         None => (false, Vec::new()),
     };
 
-    show(log, cli.json, &report);
+    let view = RunView::new(&report);
+    show(log, cli.json, &view);
     let mut exit = verdict_exit(&report, config.fail_on_down);
 
     let deadline = crate::deadline::network_deadline(env.started, Instant::now());
@@ -143,12 +144,21 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
     };
     let tell = async {
-        let told = tell_slack(log, &env, &config, &report, remind, ended.first(), &signals, deadline)
-            .await;
+        let told = tell_slack(
+            log,
+            &env,
+            &config,
+            &view,
+            remind,
+            ended.first(),
+            &signals,
+            deadline,
+        )
+        .await;
         // A signal during the Slack phase leaves the outage messages as they are.
         let cancelled = signals.cancel.is_cancelled();
         if !ended.is_empty() && !cancelled && memory.is_some() {
-            resolve(log, &config, &ended, &report, &signals, deadline).await;
+            resolve(log, &config, &ended, &view, &signals, deadline).await;
         }
         (told, cancelled)
     };
@@ -170,7 +180,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         Some(Err(e)) => log.warn(&e.to_string()),
         None => {}
     }
-    exit = exit.max(write_files(log, &env, &config, &report, &slack));
+    exit = exit.max(write_files(log, &env, &config, &view, &slack));
     if exit == Exit::Down && !log.on_actions() && report.cancelled.is_some() {
         log.info("cancelled before every check finished");
     }
@@ -199,13 +209,13 @@ fn load_state(log: Log, config: &Config) -> Option<Memory> {
 }
 
 /// The readable report (or `--json`), then the annotations (Actions only).
-fn show(log: Log, json: bool, report: &RunReport) {
+fn show(log: Log, json: bool, view: &RunView) {
     if json {
-        log.report(&serde_json::to_string_pretty(&report.results_json()).unwrap_or_default());
+        log.report(&serde_json::to_string_pretty(&view.report.results_json()).unwrap_or_default());
     } else {
-        log.report(&crate::console::render(report));
+        log.report(&crate::console::render(view));
     }
-    for line in annotations::render(report) {
+    for line in annotations::render(view) {
         log.command(&line);
     }
 }
@@ -315,18 +325,19 @@ async fn tell_slack(
     log: Log,
     env: &Surroundings,
     config: &Config,
-    report: &RunReport,
+    view: &RunView<'_>,
     remind: bool,
     thread: Option<&state::Incident>,
     signals: &Signals,
     deadline: Instant,
 ) -> (crate::slack::Outcome, Exit) {
     use crate::slack::{Outcome, SlackError};
+    let report = view.report;
     let slack = match crate::slack::client() {
         Ok(http) => {
             crate::slack::notify(
                 &config.slack,
-                report,
+                view,
                 remind,
                 thread,
                 &env.run,
@@ -381,7 +392,7 @@ async fn resolve(
     log: Log,
     config: &Config,
     ended: &[state::Incident],
-    report: &RunReport,
+    view: &RunView<'_>,
     signals: &Signals,
     deadline: Instant,
 ) {
@@ -389,7 +400,7 @@ async fn resolve(
         return;
     };
     let errors =
-        crate::slack::resolve(&config.slack, ended, report, &http, &signals.cancel, deadline).await;
+        crate::slack::resolve(&config.slack, ended, view, &http, &signals.cancel, deadline).await;
     for e in errors {
         log.warn(&format!(
             "the outage message could not be marked resolved: {e}"
@@ -413,9 +424,10 @@ fn write_files(
     log: Log,
     env: &Surroundings,
     config: &Config,
-    report: &RunReport,
+    view: &RunView,
     slack: &crate::slack::Outcome,
 ) -> Exit {
+    let report = view.report;
     let mut exit = Exit::Healthy;
     if let Some(path) = &env.output_file {
         let values = outputs::outputs(report, slack);
@@ -441,7 +453,7 @@ fn write_files(
         if crate::slack::destination(&config.slack).is_some() {
             notes.push(slack_line.as_str());
         }
-        let markdown = summary::render(report, &settings, &notes);
+        let markdown = summary::render(view, &settings, &notes);
         if let Err(e) = summary::write(path, &markdown) {
             let why = format!(
                 "cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}",

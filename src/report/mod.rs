@@ -9,9 +9,11 @@ use time::OffsetDateTime;
 
 pub mod heal;
 pub mod slack;
+pub mod view;
 
 pub use heal::{HealReport, HookAnswer, Round};
 pub use slack::{Incident, SlackOutcome};
+pub use view::{RunView, UrlView};
 
 use crate::redact::RedactedUrl;
 

@@ -103,7 +103,10 @@ mod tests {
             posted: None,
             warnings: vec![],
         };
-        assert_eq!(delivered.describe(), "Slack: message delivered after 2 tries");
+        assert_eq!(
+            delivered.describe(),
+            "Slack: message delivered after 2 tries"
+        );
         assert!(delivered.notified() && !delivered.lost());
         assert_eq!(delivered.notify_error(), "");
 

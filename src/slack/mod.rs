@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{NotifyPolicy, SlackSettings};
 use crate::github::api::Api;
 use crate::github::context::RunContext;
-use crate::report::{Incident, RunReport, SlackOutcome};
+use crate::report::{Incident, RunView, SlackOutcome};
 pub use deliver::{Delivered, Destination, SlackError};
 
 /// What the Slack phase came to.
@@ -43,13 +43,13 @@ fn policy_word(p: NotifyPolicy) -> &'static str {
     }
 }
 
-/// Decide, build and send the message for `report`, done by `deadline`. `remind`: a reminder is
+/// Decide, build and send the message for the run in `view`, done by `deadline`. `remind`: a reminder is
 /// due for a URL that is still down. `thread`: the outage message this run's recovery answers
 /// (bot token only).
 #[allow(clippy::too_many_arguments)]
 pub async fn notify(
     settings: &SlackSettings,
-    report: &RunReport,
+    view: &RunView<'_>,
     remind: bool,
     thread: Option<&Incident>,
     ctx: &RunContext,
@@ -57,6 +57,7 @@ pub async fn notify(
     cancel: &CancellationToken,
     deadline: Instant,
 ) -> Outcome {
+    let report = view.report;
     let Some(to) = destination(settings) else {
         return Outcome::NotConfigured;
     };
@@ -100,7 +101,7 @@ pub async fn notify(
         () = tokio::time::sleep_until(deadline.into()) => (Vec::new(), vec!["the fields were left out: the GitHub API did not answer in time".to_string()]),
     };
     let (fields, warnings) = gathered;
-    let mut payload = message::render(report, ctx, &fields, mention);
+    let mut payload = message::render(view, ctx, &fields, mention);
     // A recovery answers its outage in the thread, and shows in the channel too.
     let to = match (to, thread) {
         (Destination::Api { base, token, .. }, Some(incident)) => {
@@ -148,7 +149,7 @@ pub fn client() -> Result<Client, reqwest::Error> {
 pub async fn resolve(
     settings: &SlackSettings,
     incidents: &[Incident],
-    report: &RunReport,
+    view: &RunView<'_>,
     client: &Client,
     cancel: &CancellationToken,
     deadline: Instant,
@@ -158,7 +159,7 @@ pub async fn resolve(
     };
     let mut errors = Vec::new();
     for incident in incidents {
-        let mut payload = message::render_resolved(report);
+        let mut payload = message::render_resolved(view);
         payload["ts"] = incident.ts.clone().into();
         let to = Destination::Api {
             base: settings.api_url.clone(),
@@ -166,7 +167,8 @@ pub async fn resolve(
             channel: incident.channel.clone(),
             method: "chat.update",
         };
-        let budget = deliver::REQUEST_TIMEOUT.min(deadline.saturating_duration_since(Instant::now()));
+        let budget =
+            deliver::REQUEST_TIMEOUT.min(deadline.saturating_duration_since(Instant::now()));
         if let Err(e) = deliver::deliver_within(client, &to, &payload, cancel, budget).await {
             errors.push(e);
         }

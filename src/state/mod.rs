@@ -87,7 +87,9 @@ pub fn counted_down(
             let counted = match state {
                 Some(state) if r.status != Status::Unknown => {
                     let before = state.urls.get(&r.key);
-                    advance(before, r.status, None, thresholds, now).state.status
+                    advance(before, r.status, None, thresholds, now)
+                        .state
+                        .status
                 }
                 _ => r.status,
             };

@@ -290,7 +290,11 @@ fn counted_down_is_what_apply_counts_without_touching_the_state() {
         failure: 2,
         success: 1,
     };
-    let urls = ["https://a.example/", "https://b.example/", "https://c.example/"];
+    let urls = [
+        "https://a.example/",
+        "https://b.example/",
+        "https://c.example/",
+    ];
     let mut state = State::default();
     // b has failed once already; a and c are up.
     let mut first = report(
