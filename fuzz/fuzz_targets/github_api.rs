@@ -123,7 +123,9 @@ fuzz_target!(|data: &[u8]| {
     {
         let shown = e.to_string();
         assert_one_line("a GitHub API error", &shown);
-        assert!(!shown.contains("t0ken"), "{shown:?}");
+        if !line.contains("t0ken") {
+            assert!(!shown.contains("t0ken"), "{shown:?}");
+        }
         match e {
             ApiError::Forbidden { .. } => assert_eq!(status, 403, "{shown}"),
             ApiError::Status { status: s, .. } => assert_eq!(*s, status),
