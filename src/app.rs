@@ -194,17 +194,36 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         .as_ref()
         .map(|(_, saved)| state::ended_incidents(&report, saved))
         .unwrap_or_default();
-    let (slack, slack_exit) = tell_slack(
-        &env,
-        &config,
-        &report,
-        remind,
-        ended.first(),
-        &side,
-        &signals,
-    )
-    .await;
+    let run_ctx = RunContext::from_env();
+    let ((slack, slack_exit), issues) = tokio::join!(
+        tell_slack(
+            &env,
+            &config,
+            &report,
+            remind,
+            ended.first(),
+            &side,
+            &signals,
+        ),
+        crate::github::issues::notify(
+            &config,
+            &report,
+            &run_ctx,
+            &side,
+            &signals.cancel
+        )
+    );
     exit = exit.max(slack_exit);
+    if config.issues.enabled {
+        match issues.error() {
+            Some(_) if config.slack.fail_on_notify_error => {
+                fail(&env, "GitHub issue not updated", &issues.describe());
+                exit = exit.max(Exit::ToolFailed);
+            }
+            Some(_) => warn(&env, &issues.describe()),
+            None => info(&env, &issues.describe()),
+        }
+    }
     if let Some((path, mut saved)) = memory {
         if let Some(delivered) = &slack.delivered {
             let posted = match (&delivered.channel, &delivered.ts) {

@@ -10,6 +10,7 @@ pub mod console;
 pub mod github;
 pub mod heal;
 pub mod heartbeat;
+pub mod incidents;
 pub mod net;
 pub mod report;
 pub mod slack;

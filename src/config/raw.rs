@@ -211,6 +211,12 @@ inputs! {
     heal_interval: "heal-interval" <"DURATION"> Text, No;
     /// Least time between two hook calls [default: 30m]
     heal_cooldown: "heal-cooldown" <"DURATION"> Text, No;
+    /// Open a GitHub issue per URL that counts as down, comment on it, close it on recovery [default: false]
+    github_issues: "github-issues" <"BOOL"> Switch, No;
+    /// Labels of the incident issues, comma-separated; the first finds them again [default: upcheck,incident]
+    issue_labels: "issue-labels" <"LIST"> Text, No;
+    /// GitHub logins assigned to the incident issues, comma-separated
+    issue_assignees: "issue-assignees" <"LOGINS"> Text, No;
 }
 
 impl RawInputs {
