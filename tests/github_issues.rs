@@ -215,7 +215,7 @@ fn two_overlapping_runs_leave_one_open_issue() {
     let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
     let github = FakeGitHub::start();
     // Both runs list before either opens.
-    github.list_delay(Duration::from_millis(1500));
+    github.list_barrier(2);
     let url = site.url("/");
     let runs: Vec<_> = (1..=2)
         .map(|n| {
@@ -226,7 +226,10 @@ fn two_overlapping_runs_leave_one_open_issue() {
     let reports: Vec<SimReport> = runs.into_iter().map(|h| h.join().unwrap()).collect();
     let open = github.open_issues();
     assert_eq!(open.len(), 1, "{open:#?}\n{}\n{}", reports[0], reports[1]);
+    // The race did happen: both opened one, and the younger closed itself.
+    assert_eq!(github.issues().len(), 2, "{}\n{}", reports[0], reports[1]);
     let kept = open[0]["number"].as_u64().unwrap();
+    assert_eq!(kept, 1);
     for issue in github.issues() {
         let n = issue["number"].as_u64().unwrap();
         if n != kept {

@@ -70,6 +70,9 @@ struct Repo {
     calls: Vec<Call>,
     script: VecDeque<Canned>,
     list_delay: Duration,
+    /// The first `barrier` listings are held until that many have arrived (10 s at most).
+    barrier: usize,
+    lists: usize,
 }
 
 pub struct FakeGitHub {
@@ -124,6 +127,12 @@ impl FakeGitHub {
 
     pub fn list_delay(&self, d: Duration) {
         self.repo.lock().unwrap().list_delay = d;
+    }
+
+    /// Hold the first `n` listings until all `n` have arrived (at most 10 s), so that `n`
+    /// overlapping runs all list before any of them opens an issue.
+    pub fn list_barrier(&self, n: usize) {
+        self.repo.lock().unwrap().barrier = n;
     }
 
     /// An issue that exists before the run (as another run left it).
@@ -248,8 +257,24 @@ fn serve(mut stream: TcpStream, repo: &Arc<Mutex<Repo>>, stop: &Arc<AtomicBool>)
             body,
         }) => (status, headers, body),
         None => {
-            if call.method == "GET" && !delay.is_zero() {
-                std::thread::sleep(delay);
+            if call.method == "GET" {
+                let held = {
+                    let mut r = repo.lock().unwrap();
+                    r.lists += 1;
+                    r.lists <= r.barrier
+                };
+                let until = std::time::Instant::now() + Duration::from_secs(10);
+                while held && std::time::Instant::now() < until {
+                    let r = repo.lock().unwrap();
+                    if r.lists >= r.barrier {
+                        break;
+                    }
+                    drop(r);
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                if !delay.is_zero() {
+                    std::thread::sleep(delay);
+                }
             }
             let (status, v) = handle(&call, repo);
             (status, Vec::new(), v.to_string())
