@@ -205,13 +205,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             &side,
             &signals,
         ),
-        crate::github::issues::notify(
-            &config,
-            &report,
-            &run_ctx,
-            &side,
-            &signals.cancel
-        )
+        crate::github::issues::notify(&config, &report, &run_ctx, &side, &signals.cancel)
     );
     exit = exit.max(slack_exit);
     if config.issues.enabled {

@@ -101,7 +101,10 @@ fn is_hex(s: &str) -> bool {
 
 fn is_key(s: &str) -> bool {
     let (hex, repeat) = s.split_once('-').unwrap_or((s, "0"));
-    hex.len() == 32 && is_hex(hex) && !repeat.is_empty() && repeat.chars().all(|c| c.is_ascii_digit())
+    hex.len() == 32
+        && is_hex(hex)
+        && !repeat.is_empty()
+        && repeat.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The body with its marker line replaced (the rest kept as it is, edits included).
@@ -282,7 +285,9 @@ pub fn recovery_comment(r: &UrlResult, since: OffsetDateTime, t: &Texts<'_>) -> 
 
 /// The comment on an issue that another run opened at the same time for the same URL.
 pub fn duplicate_comment(kept: u64) -> String {
-    format!("Closed as a duplicate of #{kept}: two runs opened an issue for the same URL at once.\n")
+    format!(
+        "Closed as a duplicate of #{kept}: two runs opened an issue for the same URL at once.\n"
+    )
 }
 
 fn reason_block(heading: &str, r: &UrlResult) -> String {

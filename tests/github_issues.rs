@@ -87,14 +87,23 @@ fn a_down_url_opens_one_issue_with_labels_assignees_and_the_reason() {
     assert_eq!(assignees, ["octocat", "hubot"]);
     let body = issue["body"].as_str().unwrap();
     assert_eq!(marker_key(body).len(), 32);
-    assert!(body.contains(&format!("`{}`", site.url("/health"))), "{body}");
-    assert!(body.contains("HTTP 503 Service Unavailable (expected 200-399)"), "{body}");
+    assert!(
+        body.contains(&format!("`{}`", site.url("/health"))),
+        "{body}"
+    );
+    assert!(
+        body.contains("HTTP 503 Service Unavailable (expected 200-399)"),
+        "{body}"
+    );
     assert!(body.contains("- **Since:** "), "{body}");
     assert!(
         body.contains("(https://github.com/octo-org/octo-repo/actions/runs/9001)"),
         "{body}"
     );
-    assert!(body.contains("- **Attempts:** 1 of 1; the last answered HTTP 503"), "{body}");
+    assert!(
+        body.contains("- **Attempts:** 1 of 1; the last answered HTTP 503"),
+        "{body}"
+    );
     // The list came first, with the first label; every call carried the token.
     let calls = github.calls();
     assert_eq!(calls[0].method, "GET");
@@ -103,7 +112,10 @@ fn a_down_url_opens_one_issue_with_labels_assignees_and_the_reason() {
         "/repos/octo-org/octo-repo/issues?state=open&labels=upcheck&per_page=100&page=1"
     );
     for c in &calls {
-        assert_eq!(c.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+        assert_eq!(
+            c.header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
         assert_eq!(c.header("x-github-api-version"), Some("2022-11-28"));
     }
     assert!(issue_line(&r).contains("opened #1"), "{r}");
@@ -132,11 +144,22 @@ fn a_changed_reason_comments_and_a_recovery_closes_with_the_duration() {
     let second = sim(&github, &cache, 2, &url).run();
     let comments = github.comments(1);
     assert_eq!(comments.len(), 1, "{comments:#?}\n{second}");
-    assert!(comments[0].contains("still down, for another reason now"), "{}", comments[0]);
-    assert!(comments[0].contains("HTTP 500 Internal Server Error"), "{}", comments[0]);
+    assert!(
+        comments[0].contains("still down, for another reason now"),
+        "{}",
+        comments[0]
+    );
+    assert!(
+        comments[0].contains("HTTP 500 Internal Server Error"),
+        "{}",
+        comments[0]
+    );
     // The marker now remembers the new reason: the same reason again would say nothing.
     let body = github.issues()[0]["body"].as_str().unwrap().to_string();
-    assert!(body.contains("HTTP 503"), "the body keeps the first reason: {body}");
+    assert!(
+        body.contains("HTTP 503"),
+        "the body keeps the first reason: {body}"
+    );
     let third = sim(&github, &cache, 3, &url).run();
     let comments = github.comments(1);
     assert_eq!(comments.len(), 2, "{comments:#?}\n{third}");
@@ -154,15 +177,25 @@ fn a_reminder_comments_after_remind_every() {
     let github = FakeGitHub::start();
     let cache = TempDir::new("issues-remind");
     let url = site.url("/");
-    sim(&github, &cache, 1, &url).with("remind-every", "2s").run();
+    sim(&github, &cache, 1, &url)
+        .with("remind-every", "2s")
+        .run();
     // Too soon: nothing.
-    sim(&github, &cache, 2, &url).with("remind-every", "1h").run();
+    sim(&github, &cache, 2, &url)
+        .with("remind-every", "1h")
+        .run();
     assert!(github.comments(1).is_empty());
     std::thread::sleep(Duration::from_millis(2100));
-    let r = sim(&github, &cache, 3, &url).with("remind-every", "2s").run();
+    let r = sim(&github, &cache, 3, &url)
+        .with("remind-every", "2s")
+        .run();
     let comments = github.comments(1);
     assert_eq!(comments.len(), 1, "{r}");
-    assert!(comments[0].contains(": still down after "), "{}", comments[0]);
+    assert!(
+        comments[0].contains(": still down after "),
+        "{}",
+        comments[0]
+    );
     assert!(comments[0].contains("HTTP 503"), "{}", comments[0]);
     assert_eq!(github.issues().len(), 1);
 }
@@ -236,10 +269,224 @@ fn two_overlapping_runs_leave_one_open_issue() {
             assert_eq!(issue["state_reason"], "not_planned");
             let comments = github.comments(n);
             assert!(
-                comments.iter().any(|c| c.contains(&format!("duplicate of #{kept}"))),
+                comments
+                    .iter()
+                    .any(|c| c.contains(&format!("duplicate of #{kept}"))),
                 "{comments:#?}"
             );
         }
     }
     assert!(github.comments(kept).is_empty());
+}
+
+#[test]
+fn a_403_without_issues_write_names_the_permission_and_changes_no_outcome() {
+    let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
+    let github = FakeGitHub::start();
+    github.script(vec![Canned::new(
+        403,
+        &[("x-accepted-github-permissions", "issues=read")],
+        r#"{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest"}"#,
+    )]);
+    let r = sim(&github, &TempDir::new("issues-403"), 1, &site.url("/")).run();
+    assert_eq!(r.outcome(), "success", "{r}");
+    assert_eq!(r.exit_code(), 0, "{r}");
+    assert_eq!(r.output("status").as_deref(), Some("down"));
+    let warnings = r.annotations("warning");
+    let w = warnings
+        .iter()
+        .find(|w| w.contains("GitHub issues:"))
+        .unwrap_or_else(|| panic!("no warning:\n{r}"));
+    assert!(
+        w.contains("the token may not list the open incident issues in octo-org/octo-repo"),
+        "{w}"
+    );
+    assert!(
+        w.contains("403 Resource not accessible by integration"),
+        "{w}"
+    );
+    assert!(
+        w.ends_with("add `permissions: issues: write` to the job"),
+        "{w:?}"
+    );
+    assert!(github.issues().is_empty());
+    assert_eq!(github.calls().len(), 1, "nothing after the 403");
+    // With fail-on-notify-error the step fails with exit 3, saying the same.
+    github.script(vec![Canned::new(
+        403,
+        &[],
+        r#"{"message":"Resource not accessible by integration"}"#,
+    )]);
+    let r = sim(&github, &TempDir::new("issues-403b"), 2, &site.url("/"))
+        .with("fail-on-notify-error", "true")
+        .run();
+    assert_eq!(r.exit_code(), 3, "{r}");
+    assert!(
+        r.annotations("error")
+            .iter()
+            .any(|e| e.contains("issues: write")),
+        "{r}"
+    );
+}
+
+#[test]
+fn rate_limits_are_honoured_within_the_budget() {
+    let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
+    let github = FakeGitHub::start();
+    let reset = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1)
+    .to_string();
+    github.script(vec![
+        // A secondary rate limit on the listing: 429 with retry-after.
+        Canned::new(
+            429,
+            &[("retry-after", "1")],
+            r#"{"message":"You have exceeded a secondary rate limit"}"#,
+        ),
+        // The listing again: fine (no script item: the fake answers).
+    ]);
+    let started = Instant::now();
+    let r = sim(&github, &TempDir::new("issues-429"), 1, &site.url("/")).run();
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(github.open_issues().len(), 1, "{r}");
+    let gets = github.calls().iter().filter(|c| c.method == "GET").count();
+    assert!(gets >= 2, "the listing was tried again");
+    // A primary limit: 403 with x-ratelimit-remaining 0, until x-ratelimit-reset.
+    let github = FakeGitHub::start();
+    github.script(vec![Canned::new(
+        403,
+        &[
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", &reset),
+        ],
+        r#"{"message":"API rate limit exceeded"}"#,
+    )]);
+    let r = sim(&github, &TempDir::new("issues-reset"), 1, &site.url("/")).run();
+    assert_eq!(github.open_issues().len(), 1, "{r}");
+    assert!(
+        !r.annotations("warning")
+            .iter()
+            .any(|w| w.contains("issues: write")),
+        "{r}"
+    );
+    // A wait longer than the budget is not waited for: a warning at once.
+    let github = FakeGitHub::start();
+    github.script(vec![Canned::new(
+        403,
+        &[("retry-after", "600")],
+        r#"{"message":"You have exceeded a secondary rate limit"}"#,
+    )]);
+    let started = Instant::now();
+    let r = sim(&github, &TempDir::new("issues-long"), 1, &site.url("/")).run();
+    assert!(started.elapsed() < Duration::from_secs(20), "{r}");
+    let line = issue_line(&r);
+    assert!(
+        line.contains("rate limit") && line.contains("600s"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("issues: write"),
+        "a rate limit is not a permission: {line}"
+    );
+    assert!(github.issues().is_empty());
+}
+
+#[test]
+fn a_github_that_never_answers_ends_within_the_budget() {
+    let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
+    let github = FakeGitHub::start();
+    github.script(vec![Canned::Hang]);
+    let started = Instant::now();
+    let r = sim(&github, &TempDir::new("issues-hang"), 1, &site.url("/")).run();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(30), "{took:?}\n{r}");
+    assert_eq!(r.outcome(), "success", "{r}");
+    let line = issue_line(&r);
+    assert!(
+        line.contains(
+            "cannot reach the GitHub API to list the open incident issues (no answer within 10s)"
+        ),
+        "{line}"
+    );
+    assert!(r.output("results").is_some(), "outputs are written");
+}
+
+#[test]
+fn hostile_text_stays_text() {
+    // A redirect loop whose path is Markdown, a mention, and the start of an HTML comment.
+    let path = "/loop/@octocat/**bold**/[x](https:/evil)/a--b";
+    let site = TestServer::start(vec![(path, Behaviour::redirect(302, path))]);
+    let github = FakeGitHub::start();
+    // And a GitHub error whose message tries to become a workflow command.
+    github.script(vec![
+        Canned::new(200, &[], "[]"),
+        Canned::new(
+            500,
+            &[],
+            "{\"message\":\"boom\\n::error::injected\\r\\n::set-output name=x::y\"}",
+        ),
+    ]);
+    let r = sim(&github, &TempDir::new("issues-hostile"), 1, &site.url(path)).run();
+    let line = issue_line(&r);
+    assert!(
+        line.contains("GitHub answered HTTP 500 when asked to open an issue: boom"),
+        "{line}"
+    );
+    assert!(
+        !r.annotations("error")
+            .iter()
+            .any(|e| e.contains("injected")),
+        "{r}"
+    );
+    assert!(r.output("x").is_none(), "{r}");
+    // Now let it through and look at the body.
+    let r = sim(
+        &github,
+        &TempDir::new("issues-hostile2"),
+        2,
+        &site.url(path),
+    )
+    .run();
+    let issues = github.issues();
+    assert_eq!(issues.len(), 1, "{r}");
+    let body = issues[0]["body"].as_str().unwrap();
+    assert_eq!(body.matches("<!--").count(), 1, "{body}");
+    assert_eq!(body.matches("-->").count(), 1, "{body}");
+    let reason = body
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .unwrap_or_else(|| panic!("no reason block: {body}"));
+    assert!(reason.contains("redirect loop"), "{reason}");
+    assert!(reason.contains("@octocat/**bold**/[x]"), "{reason}");
+    // Outside the code: the path only in code spans, never as Markdown.
+    let outside: String = body.replace(&format!("```text\n{reason}\n```"), "");
+    for piece in outside.split('`').step_by(2) {
+        assert!(!piece.contains("@octocat"), "{body}");
+    }
+}
+
+#[test]
+fn nothing_secret_reaches_github() {
+    const SECRET: &str = "query-s3cret-value-42";
+    let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
+    let github = FakeGitHub::start();
+    let url = format!("{}?token={SECRET}", site.url("/"));
+    let cache = TempDir::new("issues-secret");
+    // As `${{ secrets.X }}` would be: the runner masks it in its own echo of the inputs.
+    sim(&github, &cache, 1, &url).secret(SECRET).run();
+    std::thread::sleep(Duration::from_millis(1100));
+    let r = sim(&github, &cache, 2, &url)
+        .with("remind-every", "1s")
+        .secret(SECRET)
+        .run();
+    assert_eq!(github.comments(1).len(), 1, "a reminder: {r}");
+    assert_eq!(github.issues().len(), 1, "{r}");
+    let received = github.received_text();
+    assert!(received.contains("token=***"), "{received}");
+    assert!(!received.contains(SECRET), "{received}");
+    assert_eq!(r.leaks(), &serde_json::json!([]), "{r}");
 }

@@ -517,7 +517,11 @@ fn issue_inputs_parse_and_are_checked() {
         ("github-issues", "yes", "is not a boolean"),
         ("issue-assignees", "octo cat", "is not a GitHub login"),
         ("issue-assignees", "-bad", "is not a GitHub login"),
-        ("issue-labels", &"x".repeat(51), "is not a GitHub label name"),
+        (
+            "issue-labels",
+            &"x".repeat(51),
+            "is not a GitHub label name",
+        ),
     ];
     for (input, value, problem) in cases {
         let e = error(&[("url", "http://a/"), ("github_token", "t"), (input, value)]);

@@ -65,7 +65,7 @@ impl ChannelOutcome {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IssueError {
-    #[error("the token may not {what} in {repo} (GitHub answered 403 {message}); add to the job:\npermissions:\n  issues: write")]
+    #[error("the token may not {what} in {repo} (GitHub answered 403 {message}): add `permissions: issues: write` to the job")]
     Forbidden {
         what: &'static str,
         repo: String,
@@ -161,7 +161,10 @@ impl Issues<'_> {
             let limit = left.min(REQUEST_TIMEOUT);
             let mut request = self
                 .client
-                .request(method.clone(), format!("{}/repos/{}{path}", self.base, self.repo))
+                .request(
+                    method.clone(),
+                    format!("{}/repos/{}{path}", self.base, self.repo),
+                )
                 .bearer_auth(self.token)
                 .header(reqwest::header::ACCEPT, "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
@@ -322,16 +325,26 @@ impl Issues<'_> {
         assignees: &[String],
     ) -> Result<(u64, Option<String>), IssueError> {
         let what = "open an issue";
-        let payload = json!({"title": title, "body": body, "labels": labels, "assignees": assignees});
-        let (v, warning) = match self.call(Method::POST, "/issues", Some(&payload), what).await {
+        let payload =
+            json!({"title": title, "body": body, "labels": labels, "assignees": assignees});
+        let (v, warning) = match self
+            .call(Method::POST, "/issues", Some(&payload), what)
+            .await
+        {
             Err(IssueError::Status {
                 status: 422,
                 message,
                 ..
             }) if !assignees.is_empty() => {
                 let payload = json!({"title": title, "body": body, "labels": labels});
-                let v = self.call(Method::POST, "/issues", Some(&payload), what).await?;
-                let why = if message.is_empty() { "422".to_string() } else { message };
+                let v = self
+                    .call(Method::POST, "/issues", Some(&payload), what)
+                    .await?;
+                let why = if message.is_empty() {
+                    "422".to_string()
+                } else {
+                    message
+                };
                 (
                     v,
                     Some(format!(
@@ -628,7 +641,10 @@ mod tests {
             ),
             None
         );
-        assert_eq!(rate_limit_wait(500, &headers(&[("retry-after", "2")]), "", now), None);
+        assert_eq!(
+            rate_limit_wait(500, &headers(&[("retry-after", "2")]), "", now),
+            None
+        );
     }
 
     #[test]
@@ -640,7 +656,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "the token may not open an issue in octo/site (GitHub answered 403 Resource not accessible by integration); add to the job:\npermissions:\n  issues: write"
+            "the token may not open an issue in octo/site (GitHub answered 403 Resource not accessible by integration): add `permissions: issues: write` to the job"
         );
     }
 

@@ -105,7 +105,10 @@ fn decisions_follow_the_counted_status() {
     assert_eq!(decide(&d, Some(&fresh), reason, p, hour, NOW), Nothing);
     assert_eq!(decide(&d, Some(&stale), reason, p, hour, NOW), Remind);
     assert_eq!(decide(&d, Some(&stale), reason, p, None, NOW), Nothing);
-    assert_eq!(decide(&d, Some(&other), reason, p, hour, NOW), ReasonChanged);
+    assert_eq!(
+        decide(&d, Some(&other), reason, p, hour, NOW),
+        ReasonChanged
+    );
     // Still counted as down while the good runs reach success-threshold: no reason to compare.
     assert_eq!(decide(&d, Some(&other), None, p, None, NOW), Nothing);
     assert_eq!(decide(&u, Some(&fresh), None, p, None, NOW), Close);
@@ -119,13 +122,23 @@ fn decisions_follow_the_counted_status() {
         status: Status::Unknown,
         ..d.clone()
     };
-    assert_eq!(decide(&unknown, Some(&fresh), reason, p, hour, NOW), Nothing);
+    assert_eq!(
+        decide(&unknown, Some(&fresh), reason, p, hour, NOW),
+        Nothing
+    );
     assert_eq!(decide(&unknown, None, reason, p, hour, NOW), Nothing);
-    for policy in [NotifyPolicy::Always, NotifyPolicy::Failure, NotifyPolicy::Success] {
+    for policy in [
+        NotifyPolicy::Always,
+        NotifyPolicy::Failure,
+        NotifyPolicy::Success,
+    ] {
         assert_eq!(decide(&d, None, reason, policy, None, NOW), Open);
         assert_eq!(decide(&u, Some(&fresh), None, policy, None, NOW), Close);
     }
-    assert_eq!(decide(&d, None, reason, NotifyPolicy::Never, None, NOW), Nothing);
+    assert_eq!(
+        decide(&d, None, reason, NotifyPolicy::Never, None, NOW),
+        Nothing
+    );
     assert_eq!(
         decide(&u, Some(&fresh), None, NotifyPolicy::Never, None, NOW),
         Nothing
@@ -192,9 +205,12 @@ fn the_marker_is_the_first_line_only() {
     assert_eq!(Marker::parse(&format!("text\n{line}")), None);
     assert_eq!(Marker::parse("<!-- upcheck:incident key=nothex -->"), None);
     assert_eq!(
-        Marker::parse(&format!("<!-- upcheck:incident key={}-2 -->", "c".repeat(32)))
-            .unwrap()
-            .key,
+        Marker::parse(&format!(
+            "<!-- upcheck:incident key={}-2 -->",
+            "c".repeat(32)
+        ))
+        .unwrap()
+        .key,
         format!("{}-2", "c".repeat(32))
     );
     let moved = with_marker(
@@ -210,7 +226,8 @@ fn the_marker_is_the_first_line_only() {
 
 #[test]
 fn server_text_stays_inert() {
-    let hostile = "x --> <!-- upcheck:incident key=00 --> ``` @octocat [a](https://evil/) **b**\n::error::x";
+    let hostile =
+        "x --> <!-- upcheck:incident key=00 --> ``` @octocat [a](https://evil/) **b**\n::error::x";
     let block = code_block(hostile);
     assert!(!block.contains("-->") && !block.contains("<!--"), "{block}");
     assert!(block.starts_with("````text\n"), "{block}");
@@ -243,7 +260,11 @@ fn nothing_secret_in_the_texts() {
         body(&d, &marker, &t),
         remind_comment(&d, SINCE, &t),
         reason_comment(&d, SINCE, &t),
-        recovery_comment(&up("https://api.example.org/health?token=tok-s3cret"), SINCE, &t),
+        recovery_comment(
+            &up("https://api.example.org/health?token=tok-s3cret"),
+            SINCE,
+            &t,
+        ),
     ] {
         assert!(!text.contains("tok-s3cret"), "{text}");
     }
@@ -251,7 +272,10 @@ fn nothing_secret_in_the_texts() {
 
 #[test]
 fn titles_name_the_host_and_path() {
-    assert_eq!(title(&down("https://api.example.org/")), "🔴 api.example.org is down");
+    assert_eq!(
+        title(&down("https://api.example.org/")),
+        "🔴 api.example.org is down"
+    );
     assert_eq!(
         title(&down("http://u:p@127.0.0.1:8080/health?k=v")),
         "🔴 127.0.0.1:8080/health is down"

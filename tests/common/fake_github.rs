@@ -184,7 +184,13 @@ impl FakeGitHub {
                     .filter(|(k, _)| !k.eq_ignore_ascii_case("authorization"))
                     .map(|(k, v)| format!("{k}: {v}"))
                     .collect();
-                format!("{} {}\n{}\n{}\n", c.method, c.path, headers.join("\n"), c.body)
+                format!(
+                    "{} {}\n{}\n{}\n",
+                    c.method,
+                    c.path,
+                    headers.join("\n"),
+                    c.body
+                )
             })
             .collect()
     }
