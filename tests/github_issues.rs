@@ -490,3 +490,54 @@ fn nothing_secret_reaches_github() {
     assert!(!received.contains(SECRET), "{received}");
     assert_eq!(r.leaks(), &serde_json::json!([]), "{r}");
 }
+
+#[test]
+fn a_hundred_urls_down_at_once_get_a_hundred_issues_past_a_full_page() {
+    let routes: Vec<(String, Behaviour)> = (0..100)
+        .map(|i| (format!("/s{i}"), Behaviour::Status(503)))
+        .collect();
+    let site = TestServer::start(
+        routes
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.clone()))
+            .collect(),
+    );
+    let github = FakeGitHub::start();
+    // 120 other issues with the label: the listing takes two pages before any is opened.
+    for i in 0..120 {
+        github.seed(&format!("Other {i}"), "no marker", &["upcheck"]);
+    }
+    let urls: Vec<String> = (0..100).map(|i| site.url(&format!("/s{i}"))).collect();
+    let started = Instant::now();
+    let r = sim(&github, &TempDir::new("issues-many"), 1, &urls.join("\n")).run();
+    assert!(started.elapsed() < Duration::from_secs(60), "{r}");
+    let mine: Vec<Value> = github
+        .open_issues()
+        .into_iter()
+        .filter(|i| {
+            i["body"]
+                .as_str()
+                .unwrap()
+                .starts_with("<!-- upcheck:incident")
+        })
+        .collect();
+    assert_eq!(mine.len(), 100, "{r}");
+    let mut keys: Vec<String> = mine
+        .iter()
+        .map(|i| marker_key(i["body"].as_str().unwrap()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 100);
+    let pages: Vec<String> = github
+        .calls()
+        .iter()
+        .filter(|c| c.method == "GET")
+        .map(|c| c.path.rsplit('=').next().unwrap().to_string())
+        .collect();
+    // Two pages before, three after (220 issues).
+    assert_eq!(pages, ["1", "2", "1", "2", "3"], "{r}");
+    // Nothing new in the next run: every issue is found again.
+    sim(&github, &TempDir::new("issues-many-2"), 2, &urls.join("\n")).run();
+    assert_eq!(github.issues().len(), 220);
+}
