@@ -541,3 +541,37 @@ fn a_hundred_urls_down_at_once_get_a_hundred_issues_past_a_full_page() {
     sim(&github, &TempDir::new("issues-many-2"), 2, &urls.join("\n")).run();
     assert_eq!(github.issues().len(), 220);
 }
+
+#[test]
+fn refused_assignees_are_dropped_and_the_issue_opened() {
+    let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
+    let github = FakeGitHub::start();
+    github.script(vec![
+        Canned::new(200, &[], "[]"),
+        Canned::new(
+            422,
+            &[],
+            r#"{"message":"Validation Failed","errors":[{"field":"assignees","code":"invalid"}]}"#,
+        ),
+    ]);
+    let r = sim(&github, &TempDir::new("issues-422"), 1, &site.url("/"))
+        .with("issue-assignees", "nobody-here")
+        .run();
+    let issues = github.issues();
+    assert_eq!(issues.len(), 1, "{r}");
+    assert_eq!(issues[0]["assignees"], serde_json::json!([]));
+    let posts: Vec<Value> = github
+        .calls()
+        .iter()
+        .filter(|c| c.method == "POST")
+        .map(|c| c.json())
+        .collect();
+    assert_eq!(posts[0]["assignees"], serde_json::json!(["nobody-here"]));
+    assert!(posts[1].get("assignees").is_none());
+    let line = issue_line(&r);
+    assert!(
+        line.contains("opened #1")
+            && line.contains("GitHub refused the assignees nobody-here (Validation Failed)"),
+        "{line}"
+    );
+}

@@ -181,7 +181,7 @@ inputs! {
     fields: "fields" <"LIST"> Text, No;
     /// A Slack delivery failure fails the run [default: false]
     fail_on_notify_error: "fail-on-notify-error" <"BOOL"> Switch, No;
-    /// GitHub token for run details
+    /// GitHub token for run details and the incident issues
     github_token: "github_token" / "github-token" <"TOKEN"> Text, Whole;
     /// jtalk compatibility: true is --retry-on any, false is --retry-on transient
     retry_all: "retry-all" <"BOOL"> Switch, No;
