@@ -175,8 +175,11 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
         (told, cancelled)
     };
-    let (((slack, slack_exit), cancelled), beat) = tokio::join!(tell, heartbeat);
+    let issues =
+        crate::github::issues::notify(&config, &report, &env.run, &side, &signals.cancel, deadline);
+    let (((slack, slack_exit), cancelled), beat, issues) = tokio::join!(tell, heartbeat, issues);
     exit = exit.max(slack_exit);
+    exit = exit.max(tell_issues(log, &config, &issues));
 
     if let Some(mut m) = memory {
         state::record_slack(&report, &mut m.state, &slack, now, cancelled);
@@ -418,6 +421,28 @@ async fn tell_slack(
         }
     }
     (slack, exit)
+}
+
+/// The GitHub-issues line (when `github-issues` is on), and what it adds to the exit code: 3
+/// for an issue not updated with `fail-on-notify-error`.
+fn tell_issues(log: Log, config: &Config, issues: &crate::github::issues::ChannelOutcome) -> Exit {
+    if !config.issues.enabled {
+        return Exit::Healthy;
+    }
+    match issues.error() {
+        Some(_) if config.slack.fail_on_notify_error => {
+            log.fail("GitHub issue not updated", &issues.describe());
+            Exit::ToolFailed
+        }
+        Some(_) => {
+            log.warn(&issues.describe());
+            Exit::Healthy
+        }
+        None => {
+            log.info(&issues.describe());
+            Exit::Healthy
+        }
+    }
 }
 
 /// Mark the outage messages this run ends as resolved; a failure is a warning.

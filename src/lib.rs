@@ -14,6 +14,7 @@ pub mod github;
 pub mod heal;
 pub mod heartbeat;
 pub mod history;
+pub mod incidents;
 pub mod log;
 pub mod net;
 pub mod redact;

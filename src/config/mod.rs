@@ -122,6 +122,16 @@ pub struct HealSettings {
     pub cooldown: Duration,
 }
 
+/// Incidents as GitHub issues (`github-issues`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueSettings {
+    pub enabled: bool,
+    /// At least one; the first is the one the open issues are listed by.
+    pub labels: Vec<String>,
+    /// GitHub logins, without `@`.
+    pub assignees: Vec<String>,
+}
+
 /// Everything a run needs, validated. Built once, read-only afterwards.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -135,6 +145,7 @@ pub struct Config {
     pub state: StateSettings,
     pub heal: HealSettings,
     pub heartbeat_url: Option<Url>,
+    pub issues: IssueSettings,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
 }
@@ -366,6 +377,7 @@ impl Config {
             )?,
         };
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
+        let issues = issue_settings(&raw)?;
 
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
@@ -382,6 +394,7 @@ impl Config {
             state,
             heal,
             heartbeat_url,
+            issues,
             secrets,
         })
     }
@@ -594,6 +607,72 @@ fn slack_settings(raw: &RawInputs, slack_env: Option<String>) -> Result<SlackSet
         fields,
         fail_on_notify_error: boolean("fail-on-notify-error", &raw.fail_on_notify_error, false)?,
         github_token: raw.github_token.clone(),
+    })
+}
+
+/// `github-issues`, `issue-labels` and `issue-assignees`. Issues need a token: `github_token`
+/// (in a workflow it defaults to the job's token).
+fn issue_settings(raw: &RawInputs) -> Result<IssueSettings, InputError> {
+    let enabled = boolean("github-issues", &raw.github_issues, false)?;
+    let list = |v: &Option<String>, default: &str| -> Vec<String> {
+        v.as_deref()
+            .unwrap_or(default)
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut labels: Vec<String> = Vec::new();
+    for label in list(&raw.issue_labels, "upcheck,incident") {
+        if label.chars().count() > 50 || label.chars().any(char::is_control) {
+            return Err(InputError::new(
+                "issue-labels",
+                format!(
+                    "{:?} is not a GitHub label name",
+                    crate::text::clip(&label, 60)
+                ),
+                "use label names of at most 50 characters, comma-separated, e.g. upcheck,incident",
+            ));
+        }
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    let mut assignees: Vec<String> = Vec::new();
+    for who in list(&raw.issue_assignees, "") {
+        let login = who.strip_prefix('@').unwrap_or(&who).to_string();
+        let valid = !login.is_empty()
+            && login.len() <= 39
+            && !login.starts_with('-')
+            && !login.ends_with('-')
+            && !login.contains("--")
+            && login.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            return Err(InputError::new(
+                "issue-assignees",
+                format!(
+                    "{:?} is not a GitHub login",
+                    crate::text::clip(&who, 60)
+                ),
+                "use GitHub logins (letters, digits and single hyphens), comma-separated, e.g. octocat,hubot",
+            ));
+        }
+        if !assignees.contains(&login) {
+            assignees.push(login);
+        }
+    }
+    if enabled && raw.github_token.is_none() {
+        return Err(InputError::new(
+            "github_token",
+            "github-issues is true but no token is given",
+            "give a token that may write issues (in a workflow the default ${{ github.token }} with `permissions: issues: write`)",
+        ));
+    }
+    Ok(IssueSettings {
+        enabled,
+        labels,
+        assignees,
     })
 }
 

@@ -181,7 +181,7 @@ inputs! {
     fields: "fields" <"LIST"> Text, No;
     /// A Slack delivery failure fails the run [default: false]
     fail_on_notify_error: "fail-on-notify-error" <"BOOL"> Switch, No;
-    /// GitHub token for run details
+    /// GitHub token for run details and the incident issues
     github_token: "github_token" / "github-token" <"TOKEN"> Text, Whole;
     /// jtalk compatibility: true is --retry-on any, false is --retry-on transient
     retry_all: "retry-all" <"BOOL"> Switch, No;
@@ -211,6 +211,12 @@ inputs! {
     heal_interval: "heal-interval" <"DURATION"> Text, No;
     /// Least time between two hook calls [default: 30m]
     heal_cooldown: "heal-cooldown" <"DURATION"> Text, No;
+    /// Open a GitHub issue per URL that counts as down, comment on it, close it on recovery [default: false]
+    github_issues: "github-issues" <"BOOL"> Switch, No;
+    /// Labels of the incident issues, comma-separated; the first finds them again [default: upcheck,incident]
+    issue_labels: "issue-labels" <"LIST"> Text, No;
+    /// GitHub logins assigned to the incident issues, comma-separated
+    issue_assignees: "issue-assignees" <"LOGINS"> Text, No;
 }
 
 impl RawInputs {

@@ -254,12 +254,18 @@ pub fn reminder_due(
         || report.results.iter().any(|r| {
             r.status == Status::Down
                 && !r.changed()
-                && state
-                    .urls
-                    .get(&r.key)
-                    .and_then(|s| s.last_notified)
-                    .is_none_or(|last| positive(now - last) >= every)
+                && due_again(
+                    state.urls.get(&r.key).and_then(|s| s.last_notified),
+                    every,
+                    now,
+                )
         })
+}
+
+/// A reminder is due: nothing was told since `last` for `every` (or nothing was told at all).
+/// Every channel uses this with its own record of `last`.
+pub fn due_again(last: Option<OffsetDateTime>, every: Duration, now: OffsetDateTime) -> bool {
+    last.is_none_or(|last| positive(now - last) >= every)
 }
 
 /// Remember that a message went out about every URL that is down or changed; `posted` (the
