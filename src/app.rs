@@ -194,17 +194,20 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         .as_ref()
         .map(|(_, saved)| state::ended_incidents(&report, saved))
         .unwrap_or_default();
-    let (slack, slack_exit) = tell_slack(
-        &env,
-        &config,
-        &report,
-        remind,
-        ended.first(),
-        &side,
-        &signals,
-    )
-    .await;
-    exit = exit.max(slack_exit);
+    // Slack and the other channels are told at once, each within the same budget.
+    let ((slack, slack_exit), (channels, channels_exit)) = tokio::join!(
+        tell_slack(
+            &env,
+            &config,
+            &report,
+            remind,
+            ended.first(),
+            &side,
+            &signals,
+        ),
+        tell_channels(&env, &config, &report, remind, &side, &signals),
+    );
+    exit = exit.max(slack_exit).max(channels_exit);
     if let Some((path, mut saved)) = memory {
         if let Some(delivered) = &slack.delivered {
             let posted = match (&delivered.channel, &delivered.ts) {
@@ -216,6 +219,10 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             };
             state::mark_notified(&report, &mut saved, now, posted.as_ref());
         } else if slack.error.is_some() && slack.skipped.is_none() {
+            state::mark_unannounced(&report, &mut saved);
+        } else if channels.notified() {
+            state::mark_notified(&report, &mut saved, now, None);
+        } else if channels.failed().next().is_some() {
             state::mark_unannounced(&report, &mut saved);
         }
         if !ended.is_empty() && !signals.cancel.is_cancelled() {
@@ -246,7 +253,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             Err(e) => warn(&env, &e.to_string()),
         }
     }
-    exit = exit.max(write_files(&env, &config, &report, &slack));
+    exit = exit.max(write_files(&env, &config, &report, &slack, &channels));
     if exit == Exit::Down && !env.actions && report.cancelled.is_some() {
         eprintln!("upcheck: cancelled before every check finished");
     }
@@ -427,21 +434,85 @@ async fn tell_slack(
     (slack, exit)
 }
 
-/// Step outputs and the job summary; exit 3 when either cannot be written.
+/// Discord, Teams and the webhook, and what they add to the exit code: 3 for an undelivered
+/// message with `fail-on-notify-error`, 1 for a cancel that arrived while they were being told.
+async fn tell_channels(
+    env: &Surroundings,
+    config: &Config,
+    report: &RunReport,
+    remind: bool,
+    side: &reqwest::Client,
+    signals: &Signals,
+) -> (crate::channels::Outcomes, Exit) {
+    use crate::channels::{ChannelError, Sent};
+    let ctx = RunContext::from_env();
+    let outcomes = crate::channels::notify(
+        &config.channels,
+        config.slack.notify,
+        report,
+        remind,
+        &ctx,
+        &config.secrets,
+        side,
+        &signals.cancel,
+    )
+    .await;
+    let mut exit = Exit::Healthy;
+    let cut_short = outcomes
+        .0
+        .iter()
+        .any(|o| o.sent == Sent::Failed(ChannelError::Cancelled));
+    if cut_short && report.cancelled.is_none() {
+        let signal = signals.caught().unwrap_or(Signal::Interrupt);
+        fail(
+            env,
+            "upcheck was cancelled",
+            &format!(
+                "cancelled by {signal} while telling the channels; the checks had finished: {}",
+                report.headline()
+            ),
+        );
+        exit = Exit::Down;
+    }
+    for outcome in &outcomes.0 {
+        let line = outcome.describe();
+        match &outcome.sent {
+            Sent::Failed(e) if !matches!(e, ChannelError::Cancelled) => {
+                if config.slack.fail_on_notify_error {
+                    let title = format!("{} message not delivered", outcome.channel);
+                    fail(env, &title, &line);
+                    exit = exit.max(Exit::ToolFailed);
+                } else {
+                    warn(env, &line);
+                }
+            }
+            _ => info(env, &line),
+        }
+    }
+    (outcomes, exit)
+}
+
+/// Step outputs and the job summary; exit 3 when either cannot be written. `notified`: some
+/// channel got its message; `notify-error`: one line per channel whose message did not arrive,
+/// Slack's first (as before), the others after their name.
 fn write_files(
     env: &Surroundings,
     config: &Config,
     report: &RunReport,
     slack: &crate::slack::Outcome,
+    channels: &crate::channels::Outcomes,
 ) -> Exit {
     let mut exit = Exit::Healthy;
     if let Some(path) = &env.output_file {
-        let notify_error = slack
+        let notify_error: Vec<String> = slack
             .error
             .as_ref()
             .map(ToString::to_string)
-            .unwrap_or_default();
-        let values = outputs::outputs(report, slack.notified(), &notify_error);
+            .into_iter()
+            .chain(channels.error_lines())
+            .collect();
+        let notified = slack.notified() || channels.notified();
+        let values = outputs::outputs(report, notified, &notify_error.join("\n"));
         if let Err(e) = outputs::write(path, &values) {
             let why = format!(
                 "cannot write step outputs to $GITHUB_OUTPUT ({}): {e}",
@@ -464,6 +535,8 @@ fn write_files(
         if crate::slack::destination(&config.slack).is_some() {
             notes.push(slack_line.as_str());
         }
+        let channel_lines: Vec<String> = channels.0.iter().map(|o| o.describe()).collect();
+        notes.extend(channel_lines.iter().map(String::as_str));
         let markdown = summary::render(report, &settings, &notes);
         if let Err(e) = summary::write(path, &markdown) {
             let why = format!(

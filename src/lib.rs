@@ -4,6 +4,7 @@
 //! to an exit code.
 
 pub mod app;
+pub mod channels;
 pub mod check;
 pub mod config;
 pub mod console;
@@ -11,6 +12,7 @@ pub mod github;
 pub mod heal;
 pub mod heartbeat;
 pub mod net;
+pub mod policy;
 pub mod report;
 pub mod slack;
 pub mod state;
