@@ -29,8 +29,8 @@ pub fn escape(s: &str) -> String {
     for c in s.chars() {
         if matches!(
             c,
-            '\\' | '*' | '_' | '~' | '`' | '[' | ']' | '(' | ')' | '#' | '<' | '>'
-        ) {
+            '\\' | '*' | '_' | '~' | '`' | '[' | ']' | '<' | '>'
+        ) || (out.is_empty() && matches!(c, '#' | '-' | '+' | '>')) {
             out.push('\\');
         }
         out.push(c);

@@ -118,6 +118,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn mixed_run_snapshot() {
+        use crate::channels::fixtures::{ctx, mixed};
+        let mut report = mixed();
+        report.previous = Some(crate::report::Status::Up);
+        let sent_at = time::macros::datetime!(2026-11-25 03:00:10 UTC);
+        let doc = render(&report, &ctx(), false, "00000000-0000-4000-8000-000000000000", sent_at);
+        assert_eq!(doc["results"], report.results_json());
+        insta::assert_json_snapshot!(doc);
+    }
+
+    #[test]
     fn signature_is_the_hmac_of_the_body() {
         // RFC 4231 test case 2.
         assert_eq!(

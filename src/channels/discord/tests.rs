@@ -62,7 +62,7 @@ fn hostile_text_is_escaped() {
     let description = body["embeds"][0]["description"].as_str().unwrap();
     assert!(description.contains("@\u{200b}everyone"), "{description}");
     assert!(description.contains("\\*\\*bold\\*\\*"), "{description}");
-    assert!(description.contains("\\[x\\]\\(https"), "{description}");
+    assert!(description.contains("\\[x\\](https"), "{description}");
     assert!(description.contains("\\<@\u{200b}123\\>"), "{description}");
     assert!(!description.contains("[x](https://evil)"));
 }

@@ -45,7 +45,7 @@ fn hostile_text_is_escaped() {
         "**bold** [x](https://evil)".into(),
     ));
     let text = render(&report(vec![r]), &ctx()).to_string();
-    assert!(text.contains(r"\\*\\*bold\\*\\* \\[x\\]\\(https"), "{text}");
+    assert!(text.contains(r"\\*\\*bold\\*\\* \\[x\\](https"), "{text}");
 }
 
 #[test]
