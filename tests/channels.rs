@@ -53,7 +53,12 @@ fn assert_no_secret_received(receivers: &TestServer) {
         for (name, values) in &request.headers {
             seen.push_str(&format!("\n{name}: {}", values.join(", ")));
         }
-        seen.push_str(&request.path.replace(DISCORD_TOKEN, "").replace(TEAMS_SIG, ""));
+        seen.push_str(
+            &request
+                .path
+                .replace(DISCORD_TOKEN, "")
+                .replace(TEAMS_SIG, ""),
+        );
         for secret in [CHECK_SECRET, WEBHOOK_SECRET, DISCORD_TOKEN, TEAMS_SIG] {
             assert!(
                 !seen.contains(secret),
@@ -78,7 +83,10 @@ fn every_channel_gets_a_valid_message_for_a_down_url() {
             "{}",
             r.summary()
         );
-        assert!(r.log_text().contains(&format!("{name}: message delivered")), "{r}");
+        assert!(
+            r.log_text().contains(&format!("{name}: message delivered")),
+            "{r}"
+        );
         assert!(warnings_of(&r, name).is_empty(), "{r}");
     }
 
@@ -96,7 +104,10 @@ fn every_channel_gets_a_valid_message_for_a_down_url() {
     let teams = teams_messages(&receivers);
     assert_eq!(teams.len(), 1, "{r}");
     let (request, body) = &teams[0];
-    assert!(request.query().unwrap().contains(&format!("sig={TEAMS_SIG}")));
+    assert!(request
+        .query()
+        .unwrap()
+        .contains(&format!("sig={TEAMS_SIG}")));
     let card = &body["attachments"][0]["content"];
     assert_eq!(card["version"], "1.4");
     assert_eq!(card["body"][0]["color"], "Attention");
@@ -127,7 +138,11 @@ fn every_channel_gets_a_valid_message_for_a_down_url() {
     ] {
         assert!(masks.contains(&secret), "{secret} is masked: {masks:?}");
     }
-    assert!(r.leaks().as_array().is_none_or(Vec::is_empty), "{}", r.leaks());
+    assert!(
+        r.leaks().as_array().is_none_or(Vec::is_empty),
+        "{}",
+        r.leaks()
+    );
 }
 
 #[test]
@@ -141,19 +156,30 @@ fn the_notify_policy_decides_for_every_channel() {
     assert_eq!(r.out("notified"), "false");
     assert_eq!(r.out("notify-error"), "");
     assert!(
-        r.log_text().contains("Discord: no message (notify: change, status up"),
+        r.log_text()
+            .contains("Discord: no message (notify: change, status up"),
         "{r}"
     );
     // never: not even for a down URL.
-    let r = run(&targets, &receivers, "/down").with("notify", "never").run();
+    let r = run(&targets, &receivers, "/down")
+        .with("notify", "never")
+        .run();
     assert!(receivers.requests().is_empty(), "{r}");
     // always: a healthy run is told, green.
-    let r = run(&targets, &receivers, "/up").with("notify", "always").run();
+    let r = run(&targets, &receivers, "/up")
+        .with("notify", "always")
+        .run();
     assert_eq!(r.out("notified"), "true", "{r}");
     let discord = discord_messages(&receivers);
     assert_eq!(discord[0].1["embeds"][0]["color"], 0x2e_b8_86);
-    assert_eq!(teams_messages(&receivers)[0].1["attachments"][0]["content"]["body"][0]["color"], "Good");
-    assert_eq!(webhook_documents(&receivers, Some(WEBHOOK_SECRET))[0].1["status"], "up");
+    assert_eq!(
+        teams_messages(&receivers)[0].1["attachments"][0]["content"]["body"][0]["color"],
+        "Good"
+    );
+    assert_eq!(
+        webhook_documents(&receivers, Some(WEBHOOK_SECRET))[0].1["status"],
+        "up"
+    );
 }
 
 #[test]
@@ -181,7 +207,8 @@ fn discord_429_waits_for_retry_after_in_the_body() {
         "the body's retry_after (1.5 s) wins over Retry-After (9 s): {gap:?}"
     );
     assert!(
-        r.log_text().contains("Discord: message delivered after 2 tries"),
+        r.log_text()
+            .contains("Discord: message delivered after 2 tries"),
         "{r}"
     );
     discord_messages(&receivers);
@@ -220,8 +247,16 @@ fn discord_unknown_webhook_is_explained_and_not_retried() {
         webhook_ok(),
     );
     let r = run(&targets, &receivers, "/down").run();
-    assert_eq!(r.exit_code(), 1, "the verdict alone sets the exit code\n{r}");
-    assert_eq!(r.out("notified"), "true", "Teams and the webhook got theirs\n{r}");
+    assert_eq!(
+        r.exit_code(),
+        1,
+        "the verdict alone sets the exit code\n{r}"
+    );
+    assert_eq!(
+        r.out("notified"),
+        "true",
+        "Teams and the webhook got theirs\n{r}"
+    );
     let error = r.out("notify-error");
     assert!(
         error.starts_with(
@@ -232,8 +267,17 @@ fn discord_unknown_webhook_is_explained_and_not_retried() {
     assert_eq!(error.lines().count(), 1, "{error:?}");
     assert_eq!(receivers.hits(DISCORD_HOOK), 1, "final, not retried\n{r}");
     assert_eq!(warnings_of(&r, "Discord").len(), 1, "{r}");
-    assert!(r.annotations("error").iter().all(|e| !e.contains("Discord")), "{r}");
-    assert!(r.summary().contains("Discord: message not delivered"), "{}", r.summary());
+    assert!(
+        r.annotations("error")
+            .iter()
+            .all(|e| !e.contains("Discord")),
+        "{r}"
+    );
+    assert!(
+        r.summary().contains("Discord: message not delivered"),
+        "{}",
+        r.summary()
+    );
     assert!(!error.contains(DISCORD_TOKEN));
 }
 
@@ -242,12 +286,18 @@ fn teams_errors_are_explained() {
     let targets = targets();
     let cases = [
         (
-            Behaviour::json(403, &json!({"error": {"code": "DirectApiAuthorizationRequired", "message": "x"}})),
+            Behaviour::json(
+                403,
+                &json!({"error": {"code": "DirectApiAuthorizationRequired", "message": "x"}}),
+            ),
             "HTTP 403 DirectApiAuthorizationRequired",
             "Who can trigger the flow",
         ),
         (
-            Behaviour::json(404, &json!({"error": {"code": "WorkflowNotFound", "message": "x"}})),
+            Behaviour::json(
+                404,
+                &json!({"error": {"code": "WorkflowNotFound", "message": "x"}}),
+            ),
             "HTTP 404 WorkflowNotFound",
             "the flow was deleted or turned off",
         ),
@@ -258,7 +308,10 @@ fn teams_errors_are_explained() {
             "too large for Teams",
         ),
         (
-            Behaviour::json(400, &json!({"error": {"code": "InvalidRequestContent", "message": "x"}})),
+            Behaviour::json(
+                400,
+                &json!({"error": {"code": "InvalidRequestContent", "message": "x"}}),
+            ),
             "HTTP 400 InvalidRequestContent",
             "When a Teams webhook request is received",
         ),
@@ -282,7 +335,10 @@ fn teams_errors_are_explained() {
 fn one_failing_channel_never_stops_another() {
     let targets = targets();
     let receivers = receivers(
-        Behaviour::json(401, &json!({"message": "Invalid Webhook Token", "code": 50027})),
+        Behaviour::json(
+            401,
+            &json!({"message": "Invalid Webhook Token", "code": 50027}),
+        ),
         teams_ok(),
         Behaviour::Status(403),
     );
@@ -291,10 +347,22 @@ fn one_failing_channel_never_stops_another() {
     let error = r.out("notify-error");
     let lines: Vec<&str> = error.lines().collect();
     assert_eq!(lines.len(), 2, "{error:?}");
-    assert!(lines[0].starts_with("Discord: the Discord webhook answered HTTP 401 Invalid Webhook Token (code 50027)"), "{error:?}");
-    assert!(lines[1].starts_with("Webhook: the webhook answered HTTP 403 (the receiver refused"), "{error:?}");
+    assert!(
+        lines[0].starts_with(
+            "Discord: the Discord webhook answered HTTP 401 Invalid Webhook Token (code 50027)"
+        ),
+        "{error:?}"
+    );
+    assert!(
+        lines[1].starts_with("Webhook: the webhook answered HTTP 403 (the receiver refused"),
+        "{error:?}"
+    );
     assert_eq!(teams_messages(&receivers).len(), 1);
-    assert!(r.summary().contains("Teams: message delivered"), "{}", r.summary());
+    assert!(
+        r.summary().contains("Teams: message delivered"),
+        "{}",
+        r.summary()
+    );
 }
 
 #[test]
@@ -308,7 +376,10 @@ fn fail_on_notify_error_covers_the_channels() {
     assert_eq!(r.exit_code(), 3, "{r}");
     let errors = r.annotations("error");
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].contains("the webhook answered HTTP 404"), "{errors:?}");
+    assert!(
+        errors[0].contains("the webhook answered HTTP 404"),
+        "{errors:?}"
+    );
     assert_eq!(r.out("notified"), "true");
 }
 
@@ -330,17 +401,26 @@ fn slow_hanging_receivers_end_within_one_budget() {
     assert_eq!(r.exit_code(), 1, "{r}");
     assert_eq!(r.out("notified"), "false", "{r}");
     let error = r.out("notify-error");
-    assert_eq!(error.lines().count(), 4, "one line per channel, Slack's first: {error:?}");
+    assert_eq!(
+        error.lines().count(),
+        4,
+        "one line per channel, Slack's first: {error:?}"
+    );
     for name in ["Discord", "Teams", "Webhook"] {
         assert!(
-            error.lines().any(|l| l.starts_with(&format!("{name}: ")) && l.contains("no answer")),
+            error
+                .lines()
+                .any(|l| l.starts_with(&format!("{name}: ")) && l.contains("no answer")),
             "{error:?}"
         );
         assert_eq!(warnings_of(&r, name).len(), 1, "{r}");
     }
     assert!(r.output("results").is_some(), "outputs are written\n{r}");
     for route in [DISCORD_HOOK, TEAMS_HOOK, WEBHOOK] {
-        assert!(receivers.hits(route) >= 2, "a timed-out try is retried: {route}");
+        assert!(
+            receivers.hits(route) >= 2,
+            "a timed-out try is retried: {route}"
+        );
     }
 }
 
@@ -349,15 +429,23 @@ fn hostile_error_bodies_never_become_commands() {
     let targets = targets();
     let receivers = receivers(
         Behaviour::json(400, &json!({"message": "::error::pwned", "code": 50035})),
-        Behaviour::text(400, "::error::pwned\n##[error]pwned too\n::set-output name=x::y"),
+        Behaviour::text(
+            400,
+            "::error::pwned\n##[error]pwned too\n::set-output name=x::y",
+        ),
         Behaviour::text(418, "::warning::pwned\n::add-mask::ok"),
     );
-    let r = run(&targets, &receivers, "/up").with("notify", "always").run();
+    let r = run(&targets, &receivers, "/up")
+        .with("notify", "always")
+        .run();
     assert_eq!(r.exit_code(), 0, "{r}");
     assert!(r.annotations("error").is_empty(), "{r}");
     for c in r.commands().as_array().cloned().unwrap_or_default() {
         let name = c["name"].as_str().unwrap_or_default();
-        assert!(["add-mask", "warning"].contains(&name), "a command upcheck did not mean: {c}\n{r}");
+        assert!(
+            ["add-mask", "warning"].contains(&name),
+            "a command upcheck did not mean: {c}\n{r}"
+        );
         assert_eq!(c["syntax"], "::", "{c}");
         assert_ne!(c["data"], "ok", "{c}");
     }
@@ -370,7 +458,9 @@ fn hostile_error_bodies_never_become_commands() {
     }
     for line in r.log() {
         assert!(
-            !line.trim_start().starts_with("::") || line.starts_with("::add-mask::") || line.starts_with("::warning"),
+            !line.trim_start().starts_with("::")
+                || line.starts_with("::add-mask::")
+                || line.starts_with("::warning"),
             "{line:?}"
         );
     }
@@ -379,9 +469,19 @@ fn hostile_error_bodies_never_become_commands() {
 #[test]
 fn a_hundred_urls_down_fit_every_channel() {
     let routes: Vec<(String, Behaviour)> = (0..100)
-        .map(|i| (format!("/down/{i}/a/rather/long/path/to/the/health/endpoint"), Behaviour::Status(503)))
+        .map(|i| {
+            (
+                format!("/down/{i}/a/rather/long/path/to/the/health/endpoint"),
+                Behaviour::Status(503),
+            )
+        })
         .collect();
-    let targets = TestServer::start(routes.iter().map(|(p, b)| (p.as_str(), b.clone())).collect());
+    let targets = TestServer::start(
+        routes
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.clone()))
+            .collect(),
+    );
     let urls: Vec<String> = routes.iter().map(|(p, _)| targets.url(p)).collect();
     let receivers = receivers_ok();
     let r = run(&targets, &receivers, "/")
@@ -391,7 +491,10 @@ fn a_hundred_urls_down_fit_every_channel() {
     assert_eq!(r.exit_code(), 1, "{r}");
     assert_eq!(r.out("notify-error"), "", "{r}");
     let discord = discord_messages(&receivers);
-    let description = discord[0].1["embeds"][0]["description"].as_str().unwrap().to_string();
+    let description = discord[0].1["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let shown = description.matches("🔴").count();
     assert!(shown > 10 && shown < 100, "{shown}");
     assert!(
@@ -401,7 +504,11 @@ fn a_hundred_urls_down_fit_every_channel() {
     );
     let teams = teams_messages(&receivers);
     assert!(teams[0].0.body.len() < 28_000);
-    assert!(teams[0].1.to_string().contains("and 50 more, see"), "{}", teams[0].1);
+    assert!(
+        teams[0].1.to_string().contains("and 50 more, see"),
+        "{}",
+        teams[0].1
+    );
     let docs = webhook_documents(&receivers, Some(WEBHOOK_SECRET));
     assert_eq!(docs[0].1["results"].as_array().unwrap().len(), 100);
 }
@@ -428,7 +535,11 @@ fn bad_channel_inputs_are_input_errors_and_nothing_is_sent() {
         ("discord-webhook", "not a url".to_string(), None),
         ("teams-webhook", "ftp://example.com/x".to_string(), None),
         ("webhook-url", "https://".to_string(), None),
-        ("webhook-secret", WEBHOOK_SECRET.to_string(), Some("webhook-url is not")),
+        (
+            "webhook-secret",
+            WEBHOOK_SECRET.to_string(),
+            Some("webhook-url is not"),
+        ),
     ];
     for (input, value, words) in cases {
         let r = Sim::new()
@@ -442,8 +553,14 @@ fn bad_channel_inputs_are_input_errors_and_nothing_is_sent() {
         if let Some(words) = words {
             assert!(errors[0].contains(words), "{errors:?}");
         }
-        assert!(!errors[0].contains(&value) || value.len() < 12, "the value is not shown: {errors:?}");
-        assert!(r.masks().contains(&value), "{input} is masked even when invalid");
+        assert!(
+            !errors[0].contains(&value) || value.len() < 12,
+            "the value is not shown: {errors:?}"
+        );
+        assert!(
+            r.masks().contains(&value),
+            "{input} is masked even when invalid"
+        );
     }
     assert!(receivers.requests().is_empty());
     assert_eq!(targets.requests().len(), 0, "nothing is checked either");

@@ -130,12 +130,7 @@ pub fn backoff(tries: u32) -> Duration {
 }
 
 /// Judge an answer as `channel` does.
-fn judge(
-    channel: Channel,
-    status: u16,
-    body: &Body,
-    retry_after: Option<Duration>,
-) -> Try {
+fn judge(channel: Channel, status: u16, body: &Body, retry_after: Option<Duration>) -> Try {
     match channel {
         Channel::Discord => super::discord::judge(status, body, retry_after),
         Channel::Teams => super::teams::judge(status, body, retry_after),
@@ -245,7 +240,10 @@ mod tests {
 
     #[test]
     fn common_judgement() {
-        assert_eq!(judge_http(204, "HTTP 204".into(), None, None), Try::Delivered);
+        assert_eq!(
+            judge_http(204, "HTTP 204".into(), None, None),
+            Try::Delivered
+        );
         assert!(matches!(
             judge_http(503, "HTTP 503".into(), None, None),
             Try::Retry { after: None, .. }
@@ -267,6 +265,9 @@ mod tests {
             answer: "HTTP 404".into(),
             hint: Some("check webhook-url".into()),
         };
-        assert_eq!(e.to_string(), "the webhook answered HTTP 404 (check webhook-url)");
+        assert_eq!(
+            e.to_string(),
+            "the webhook answered HTTP 404 (check webhook-url)"
+        );
     }
 }

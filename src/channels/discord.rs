@@ -37,7 +37,8 @@ pub fn escape(s: &str) -> String {
         if matches!(
             c,
             '\\' | '*' | '_' | '~' | '`' | '|' | '<' | '>' | '[' | ']'
-        ) || (out.is_empty() && matches!(c, '#' | '-' | '+' | '>')) {
+        ) || (out.is_empty() && matches!(c, '#' | '-' | '+' | '>'))
+        {
             out.push('\\');
         }
         out.push(c);
@@ -139,7 +140,9 @@ pub fn render(report: &RunReport, ctx: &RunContext) -> Value {
             Some(url) => link(&url, &short),
             None => escape(&short),
         };
-        fields.push(json!({"name": "Commit", "value": clip(&value, MAX_FIELD_VALUE), "inline": true}));
+        fields.push(
+            json!({"name": "Commit", "value": clip(&value, MAX_FIELD_VALUE), "inline": true}),
+        );
     }
     fields.truncate(MAX_FIELDS);
     embed["fields"] = Value::Array(fields);

@@ -171,7 +171,8 @@ pub fn url_facts(r: &crate::report::UrlResult, now: time::OffsetDateTime) -> Vec
 
 /// A URL without its scheme, for a label.
 pub fn url_label(url: &str) -> &str {
-    url.trim_start_matches("https://").trim_start_matches("http://")
+    url.trim_start_matches("https://")
+        .trim_start_matches("http://")
 }
 
 /// "checked 2026-11-25 03:04:05 UTC in 1.2s".

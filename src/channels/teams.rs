@@ -27,10 +27,9 @@ pub const CONTENT_TYPE: &str = "application/vnd.microsoft.card.adaptive";
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '~' | '`' | '[' | ']' | '<' | '>'
-        ) || (out.is_empty() && matches!(c, '#' | '-' | '+' | '>')) {
+        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '[' | ']' | '<' | '>')
+            || (out.is_empty() && matches!(c, '#' | '-' | '+' | '>'))
+        {
             out.push('\\');
         }
         out.push(c);
@@ -66,7 +65,10 @@ pub fn card(report: &RunReport, ctx: &RunContext) -> Value {
     let mut facts = Vec::new();
     let mut total = 0;
     for r in &rows {
-        let title = clip(&format!("{} {}", r.status.icon(), url_label(r.url.as_str())), 120);
+        let title = clip(
+            &format!("{} {}", r.status.icon(), url_label(r.url.as_str())),
+            120,
+        );
         let value = url_facts(r, report.started_at).join(" · ");
         let value = if value.is_empty() {
             r.status.as_str().to_string()
@@ -87,7 +89,10 @@ pub fn card(report: &RunReport, ctx: &RunContext) -> Value {
     if shown < rows.len() {
         let more = rows.len() - shown;
         let summary = match ctx.run_url() {
-            Some(url) => format!("[the run summary]({})", url.replace('(', "%28").replace(')', "%29")),
+            Some(url) => format!(
+                "[the run summary]({})",
+                url.replace('(', "%28").replace(')', "%29")
+            ),
             None => "the run summary".into(),
         };
         body.push(json!({"type": "TextBlock", "text": format!("and {more} more, see {summary}"), "wrap": true}));
@@ -160,7 +165,10 @@ pub fn judge(status: u16, body: &Body, retry_after: Option<Duration>) -> Try {
         .and_then(|v| v["error"]["code"].as_str())
         .and_then(plain);
     let too_large = status == 413
-        || body.text().to_ascii_lowercase().contains("payload too large")
+        || body
+            .text()
+            .to_ascii_lowercase()
+            .contains("payload too large")
         || code.as_deref() == Some("MessageSizeTooBig");
     let words = code.clone();
     let answer = answer_words(status, words, body);

@@ -110,7 +110,12 @@ fn hint(status: u16) -> Option<String> {
 
 /// Judge a receiver's answer: any 2xx is delivered. Its body is never repeated.
 pub fn judge(status: u16, body: &Body, retry_after: Option<Duration>) -> Try {
-    judge_http(status, answer_words(status, None, body), retry_after, hint(status))
+    judge_http(
+        status,
+        answer_words(status, None, body),
+        retry_after,
+        hint(status),
+    )
 }
 
 #[cfg(test)]
@@ -123,7 +128,13 @@ mod tests {
         let mut report = mixed();
         report.previous = Some(crate::report::Status::Up);
         let sent_at = time::macros::datetime!(2026-11-25 03:00:10 UTC);
-        let doc = render(&report, &ctx(), false, "00000000-0000-4000-8000-000000000000", sent_at);
+        let doc = render(
+            &report,
+            &ctx(),
+            false,
+            "00000000-0000-4000-8000-000000000000",
+            sent_at,
+        );
         assert_eq!(doc["results"], report.results_json());
         insta::assert_json_snapshot!(doc);
     }
@@ -154,7 +165,10 @@ mod tests {
         };
         match judge(403, &body, None) {
             Try::Rejected { answer, hint } => {
-                assert_eq!(answer, "HTTP 403 (with an answer that is not repeated here)");
+                assert_eq!(
+                    answer,
+                    "HTTP 403 (with an answer that is not repeated here)"
+                );
                 assert!(hint.unwrap().contains("webhook-secret"));
             }
             other => panic!("{other:?}"),

@@ -110,13 +110,24 @@ pub fn assert_discord_limits(body: &Value) {
         let fields = e["fields"].as_array().cloned().unwrap_or_default();
         assert!(fields.len() <= 25, "{} fields", fields.len());
         for f in &fields {
-            assert!(chars(&f["name"]) <= 256 && chars(&f["value"]) <= 1_024, "field {f}");
+            assert!(
+                chars(&f["name"]) <= 256 && chars(&f["value"]) <= 1_024,
+                "field {f}"
+            );
             total += chars(&f["name"]) + chars(&f["value"]);
         }
-        assert!(e["color"].as_u64().is_some_and(|c| c <= 0xff_ff_ff), "color {}", e["color"]);
+        assert!(
+            e["color"].as_u64().is_some_and(|c| c <= 0xff_ff_ff),
+            "color {}",
+            e["color"]
+        );
     }
     assert!(total <= 6_000, "{total} characters in the embeds");
-    assert_eq!(body["allowed_mentions"], json!({"parse": []}), "mentions are suppressed");
+    assert_eq!(
+        body["allowed_mentions"],
+        json!({"parse": []}),
+        "mentions are suppressed"
+    );
 }
 
 /// Every request to Discord, limits checked, parsed.

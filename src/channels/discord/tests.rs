@@ -73,17 +73,25 @@ fn answers() {
         bytes: s.as_bytes().to_vec(),
         cut: false,
     };
-    match judge(404, &body(r#"{"message": "Unknown Webhook", "code": 10015}"#), None) {
+    match judge(
+        404,
+        &body(r#"{"message": "Unknown Webhook", "code": 10015}"#),
+        None,
+    ) {
         Try::Rejected { answer, hint } => {
             assert_eq!(answer, "HTTP 404 Unknown Webhook (code 10015)");
-            assert!(hint.unwrap().starts_with("the webhook was deleted or the URL is wrong"));
+            assert!(hint
+                .unwrap()
+                .starts_with("the webhook was deleted or the URL is wrong"));
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(
         judge(
             429,
-            &body(r#"{"message": "You are being rate limited.", "retry_after": 1.5, "global": false}"#),
+            &body(
+                r#"{"message": "You are being rate limited.", "retry_after": 1.5, "global": false}"#
+            ),
             Some(Duration::from_secs(9))
         ),
         Try::Retry {
@@ -96,7 +104,11 @@ fn answers() {
         Try::Retry { after: Some(d), .. } if d == Duration::from_secs(2)
     ));
     assert_eq!(judge(200, &body(r#"{"id": "1"}"#), None), Try::Delivered);
-    match judge(400, &body(r#"{"message": "::error::x", "code": 50035}"#), None) {
+    match judge(
+        400,
+        &body(r#"{"message": "::error::x", "code": 50035}"#),
+        None,
+    ) {
         Try::Rejected { answer, .. } => assert_eq!(answer, "HTTP 400 (code 50035)"),
         other => panic!("{other:?}"),
     }

@@ -32,7 +32,9 @@ fn many_urls_fit_in_a_teams_message_and_are_counted() {
             .len();
         assert!(facts <= MAX_FACTS && facts > 0);
         if facts < n {
-            assert!(body.to_string().contains(&format!("and {} more, see [the run summary]", n - facts)));
+            assert!(body
+                .to_string()
+                .contains(&format!("and {} more, see [the run summary]", n - facts)));
         }
     }
 }
@@ -55,14 +57,24 @@ fn answers() {
         cut: false,
     };
     assert_eq!(judge(202, &body(""), None), Try::Delivered);
-    match judge(404, &body(r#"{"error":{"code":"WorkflowNotFound","message":"x"}}"#), None) {
+    match judge(
+        404,
+        &body(r#"{"error":{"code":"WorkflowNotFound","message":"x"}}"#),
+        None,
+    ) {
         Try::Rejected { answer, hint } => {
             assert_eq!(answer, "HTTP 404 WorkflowNotFound");
-            assert!(hint.unwrap().starts_with("the flow was deleted or turned off"));
+            assert!(hint
+                .unwrap()
+                .starts_with("the flow was deleted or turned off"));
         }
         other => panic!("{other:?}"),
     }
-    match judge(403, &body(r#"{"error":{"code":"DirectApiAuthorizationRequired"}}"#), None) {
+    match judge(
+        403,
+        &body(r#"{"error":{"code":"DirectApiAuthorizationRequired"}}"#),
+        None,
+    ) {
         Try::Rejected { hint, .. } => assert!(hint.unwrap().contains("Who can trigger the flow")),
         other => panic!("{other:?}"),
     }
