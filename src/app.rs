@@ -208,6 +208,19 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         tell_channels(&env, &config, &report, remind, &side, &signals),
     );
     exit = exit.max(slack_exit).max(channels_exit);
+    // A cancel that cut a channel short, unless the Slack phase has said so already (exit 1).
+    if channels.cut_short() && slack_exit != Exit::Down && report.cancelled.is_none() {
+        let signal = signals.caught().unwrap_or(Signal::Interrupt);
+        fail(
+            &env,
+            "upcheck was cancelled",
+            &format!(
+                "cancelled by {signal} while telling the channels; the checks had finished: {}",
+                report.headline()
+            ),
+        );
+        exit = exit.max(Exit::Down);
+    }
     if let Some((path, mut saved)) = memory {
         if let Some(delivered) = &slack.delivered {
             let posted = match (&delivered.channel, &delivered.ts) {
@@ -435,7 +448,7 @@ async fn tell_slack(
 }
 
 /// Discord, Teams and the webhook, and what they add to the exit code: 3 for an undelivered
-/// message with `fail-on-notify-error`, 1 for a cancel that arrived while they were being told.
+/// message with `fail-on-notify-error` (a cancel is `run`'s to report, once for every channel).
 async fn tell_channels(
     env: &Surroundings,
     config: &Config,
@@ -458,22 +471,6 @@ async fn tell_channels(
     )
     .await;
     let mut exit = Exit::Healthy;
-    let cut_short = outcomes
-        .0
-        .iter()
-        .any(|o| o.sent == Sent::Failed(ChannelError::Cancelled));
-    if cut_short && report.cancelled.is_none() {
-        let signal = signals.caught().unwrap_or(Signal::Interrupt);
-        fail(
-            env,
-            "upcheck was cancelled",
-            &format!(
-                "cancelled by {signal} while telling the channels; the checks had finished: {}",
-                report.headline()
-            ),
-        );
-        exit = Exit::Down;
-    }
     for outcome in &outcomes.0 {
         let line = outcome.describe();
         match &outcome.sent {

@@ -565,3 +565,51 @@ fn bad_channel_inputs_are_input_errors_and_nothing_is_sent() {
     assert!(receivers.requests().is_empty());
     assert_eq!(targets.requests().len(), 0, "nothing is checked either");
 }
+
+#[test]
+fn a_cancel_while_telling_the_channels_ends_at_once_with_the_outputs() {
+    let targets = targets();
+    let receivers = receivers(Behaviour::Hang, Behaviour::Hang, Behaviour::Hang);
+    let r = run(&targets, &receivers, "/up")
+        .with("notify", "always")
+        .signal_after(2.0)
+        .run();
+    assert!(r.exited_after_signal() < 3.0, "{r}");
+    assert_eq!(r.exit_code(), 1, "a cancelled run exits 1\n{r}");
+    let errors = r.annotations("error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("while telling the channels; the checks had finished: 1 URL up"),
+        "{errors:?}"
+    );
+    assert_eq!(r.out("notified"), "false", "{r}");
+    let error = r.out("notify-error");
+    assert_eq!(error.lines().count(), 3, "{error:?}");
+    assert!(
+        error.lines().all(|l| l.ends_with("the run was cancelled")),
+        "{error:?}"
+    );
+    for name in ["Discord", "Teams", "Webhook"] {
+        assert!(
+            warnings_of(&r, name).is_empty(),
+            "a cancel is no delivery warning\n{r}"
+        );
+    }
+}
+
+#[test]
+fn a_cancel_while_telling_slack_and_the_channels_is_said_once() {
+    let targets = targets();
+    let receivers = receivers(Behaviour::Hang, Behaviour::Hang, Behaviour::Hang);
+    let slack = TestServer::start(vec![("/services/T/B/X", Behaviour::Hang)]);
+    let r = run(&targets, &receivers, "/up")
+        .with("notify", "always")
+        .with("slack-webhook", &slack.url("/services/T/B/X"))
+        .signal_after(2.0)
+        .run();
+    assert!(r.exited_after_signal() < 3.0, "{r}");
+    assert_eq!(r.exit_code(), 1, "{r}");
+    let errors = r.annotations("error");
+    assert_eq!(errors.len(), 1, "one ::error for the cancel: {errors:?}");
+    assert_eq!(r.out("notify-error").lines().count(), 4, "{r}");
+}

@@ -123,6 +123,13 @@ impl Outcomes {
         self.0.iter().filter(|o| matches!(o.sent, Sent::Failed(_)))
     }
 
+    /// A cancel stopped some channel's delivery.
+    pub fn cut_short(&self) -> bool {
+        self.0
+            .iter()
+            .any(|o| o.sent == Sent::Failed(ChannelError::Cancelled))
+    }
+
     /// The `notify-error` lines, one per channel whose message did not arrive.
     pub fn error_lines(&self) -> Vec<String> {
         self.0.iter().filter_map(Outcome::error_line).collect()
