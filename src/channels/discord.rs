@@ -151,13 +151,19 @@ pub fn render(report: &RunReport, ctx: &RunContext) -> Value {
         content.push_str(&format!(" in {}", escape(repo)));
     }
     let content = clip(&content, 300);
-    let body = json!({
+    let mut body = json!({
         "username": "upcheck",
         "content": content,
         "embeds": [embed],
         "allowed_mentions": {"parse": []},
     });
-    debug_assert!(embed_chars(&body) <= TOTAL_BUDGET);
+    // Long repository or workflow names could still push the embed past 6,000: the description
+    // gives way.
+    let over = embed_chars(&body).saturating_sub(TOTAL_BUDGET);
+    if over > 0 {
+        let keep = chars(&description).saturating_sub(over + 1);
+        body["embeds"][0]["description"] = clip(&description, keep.max(1)).into();
+    }
     body
 }
 

@@ -204,19 +204,37 @@ pub fn run_label(ctx: &RunContext) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-/// Replace every secret in every string of `v` with `***`: nothing a receiver gets carries one,
-/// whatever a server put into a reason.
+/// Keys whose values are the format's own words, never text from a run: left alone, so a short
+/// secret that happens to be such a word cannot break the message's shape.
+const STRUCTURAL: [&str; 10] = [
+    "type",
+    "contentType",
+    "version",
+    "$schema",
+    "schema",
+    "size",
+    "weight",
+    "color",
+    "width",
+    "username",
+];
+
+/// Replace every secret (of at least 4 characters) in every text string of `v` with `***`:
+/// nothing a receiver gets carries one, whatever a server put into a reason.
 pub fn scrub(v: &mut Value, secrets: &[String]) {
     match v {
         Value::String(s) => {
-            for secret in secrets.iter().filter(|s| !s.is_empty()) {
+            for secret in secrets.iter().filter(|s| s.chars().count() >= 4) {
                 if s.contains(secret.as_str()) {
                     *s = s.replace(secret.as_str(), "***");
                 }
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|i| scrub(i, secrets)),
-        Value::Object(map) => map.values_mut().for_each(|i| scrub(i, secrets)),
+        Value::Object(map) => map
+            .iter_mut()
+            .filter(|(k, _)| !STRUCTURAL.contains(&k.as_str()))
+            .for_each(|(_, i)| scrub(i, secrets)),
         _ => {}
     }
 }
@@ -303,9 +321,12 @@ mod tests {
 
     #[test]
     fn scrub_replaces_secrets_everywhere() {
-        let mut v = serde_json::json!({"a": "x tok3n y", "b": ["tok3n"], "c": 1});
-        scrub(&mut v, &["tok3n".into(), String::new()]);
-        assert_eq!(v, serde_json::json!({"a": "x *** y", "b": ["***"], "c": 1}));
+        let mut v = serde_json::json!({"a": "x tok3n y", "b": ["tok3n"], "c": 1, "type": "tok3n", "d": "ab"});
+        scrub(&mut v, &["tok3n".into(), String::new(), "ab".into()]);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": "x *** y", "b": ["***"], "c": 1, "type": "tok3n", "d": "ab"})
+        );
     }
 
     #[test]

@@ -52,6 +52,14 @@ fn many_urls_stay_within_the_limits_and_are_counted() {
 }
 
 #[test]
+fn long_names_never_push_the_embed_past_6000() {
+    let mut ctx = ctx();
+    ctx.workflow = Some("w".repeat(3_000));
+    ctx.repository = Some("r".repeat(3_000));
+    assert_within_limits(&render(&many_down(500), &ctx));
+}
+
+#[test]
 fn hostile_text_is_escaped() {
     let mut r = up("https://example.com/");
     r.status = crate::report::Status::Down;
