@@ -613,3 +613,58 @@ fn a_cancel_while_telling_slack_and_the_channels_is_said_once() {
     assert_eq!(errors.len(), 1, "one ::error for the cancel: {errors:?}");
     assert_eq!(r.out("notify-error").lines().count(), 4, "{r}");
 }
+
+/// A run with only Discord and the webhook (no Slack) and the state kept in `state`.
+fn stateful(targets: &TestServer, receivers: &TestServer, state: &std::path::Path) -> Sim {
+    Sim::new()
+        .with("url", &targets.url("/down"))
+        .with("max-attempts", "1")
+        .with("discord-webhook", &discord_url(receivers))
+        .with("state-file", &state.to_string_lossy())
+}
+
+#[test]
+fn without_slack_the_channels_drive_the_reminders() {
+    let targets = targets();
+    let dir = common::TempDir::new("channels-state");
+    let state = dir.path().join("state.json");
+    let receivers = receivers_ok();
+    let r = stateful(&targets, &receivers, &state)
+        .with("remind-every", "1h")
+        .run();
+    assert_eq!(r.out("notified"), "true", "{r}");
+    let r = stateful(&targets, &receivers, &state)
+        .with("remind-every", "1h")
+        .run();
+    assert_eq!(
+        receivers.hits(DISCORD_HOOK),
+        1,
+        "still down, reminded an hour after the last message, not on every run\n{r}"
+    );
+    assert!(
+        r.log_text().contains("Discord: no message (notify: change"),
+        "{r}"
+    );
+}
+
+#[test]
+fn an_undelivered_outage_is_told_on_the_next_run() {
+    let targets = targets();
+    let dir = common::TempDir::new("channels-state");
+    let state = dir.path().join("state.json");
+    let gone = receivers(
+        Behaviour::json(404, &json!({"message": "Unknown Webhook", "code": 10015})),
+        teams_ok(),
+        webhook_ok(),
+    );
+    let r = stateful(&targets, &gone, &state).run();
+    assert_eq!(r.out("notified"), "false", "{r}");
+    let fixed = receivers_ok();
+    let r = stateful(&targets, &fixed, &state).run();
+    assert_eq!(
+        r.out("notified"),
+        "true",
+        "the outage nobody heard of is told now\n{r}"
+    );
+    assert_eq!(discord_messages(&fixed).len(), 1);
+}
