@@ -668,3 +668,42 @@ fn an_undelivered_outage_is_told_on_the_next_run() {
     );
     assert_eq!(discord_messages(&fixed).len(), 1);
 }
+
+/// The README's three lines of Python, run on what the receiver got: they accept the real
+/// signature and reject a body changed by one byte.
+#[test]
+fn the_readme_verification_snippet_verifies() {
+    let readme = std::fs::read_to_string(common::crate_root().join("README.md")).unwrap();
+    let section = &readme[readme
+        .find("## Any webhook")
+        .expect("an Any webhook section")..];
+    let start = section.find("```python\n").expect("a python block") + "```python\n".len();
+    let snippet = &section[start..start + section[start..].find("```").unwrap()];
+    assert_eq!(snippet.trim().lines().count(), 3, "{snippet}");
+
+    let targets = targets();
+    let receivers = receivers_ok();
+    run(&targets, &receivers, "/down").run();
+    let (request, _) = webhook_documents(&receivers, Some(WEBHOOK_SECRET)).remove(0);
+    let dir = common::TempDir::new("verify");
+    let prelude = "import sys\nclass Request: pass\nrequest = Request()\nrequest.headers = {'X-Upcheck-Signature': sys.argv[2]}\nsecret = sys.argv[1]\nraw_body = open(sys.argv[3], 'rb').read()\n";
+    let script = dir.write("verify.py", format!("{prelude}{snippet}"));
+    let signature = request.header("x-upcheck-signature").unwrap().to_string();
+    let verify = |body: &[u8]| {
+        let file = dir.write("body.json", body);
+        std::process::Command::new("python3")
+            .arg(&script)
+            .arg(WEBHOOK_SECRET)
+            .arg(&signature)
+            .arg(&file)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(verify(&request.body), "the snippet accepts the real body");
+    let mut changed = request.body.clone();
+    let last = changed.len() - 2;
+    changed[last] ^= 1;
+    assert!(!verify(&changed), "the snippet rejects a changed body");
+}
