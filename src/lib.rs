@@ -6,6 +6,7 @@
 //! checks. `app` wires the phases together; `main` only maps the outcome to an exit code.
 
 pub mod app;
+pub mod channels;
 pub mod check;
 pub mod config;
 pub mod console;
@@ -17,6 +18,7 @@ pub mod history;
 pub mod incidents;
 pub mod log;
 pub mod net;
+pub mod policy;
 pub mod redact;
 pub mod report;
 pub mod slack;

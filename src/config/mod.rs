@@ -100,6 +100,23 @@ impl SlackSettings {
     }
 }
 
+/// The channels beside Slack: Discord, Microsoft Teams and a signed webhook. They follow the
+/// same `notify` policy as Slack.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelSettings {
+    pub discord: Option<Url>,
+    pub teams: Option<Url>,
+    pub webhook: Option<Url>,
+    /// The key of the webhook body's HMAC-SHA256 signature.
+    pub webhook_secret: Option<String>,
+}
+
+impl ChannelSettings {
+    pub fn is_configured(&self) -> bool {
+        self.discord.is_some() || self.teams.is_some() || self.webhook.is_some()
+    }
+}
+
 /// Memory between runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StateSettings {
@@ -142,6 +159,7 @@ pub struct Config {
     pub concurrency: usize,
     pub fail_on_down: bool,
     pub slack: SlackSettings,
+    pub channels: ChannelSettings,
     pub state: StateSettings,
     pub heal: HealSettings,
     pub heartbeat_url: Option<Url>,
@@ -329,6 +347,7 @@ impl Config {
         )? as usize;
         let fail_on_down = boolean("fail-on-down", &raw.fail_on_down, true)?;
         let slack = slack_settings(&raw, slack_env)?;
+        let channels = channel_settings(&raw, &mut secrets)?;
         let state = StateSettings {
             file: raw.state_file.as_ref().map(PathBuf::from),
             key: raw.state_key.clone(),
@@ -391,6 +410,7 @@ impl Config {
             concurrency,
             fail_on_down,
             slack,
+            channels,
             state,
             heal,
             heartbeat_url,
@@ -673,6 +693,48 @@ fn issue_settings(raw: &RawInputs) -> Result<IssueSettings, InputError> {
         enabled,
         labels,
         assignees,
+    })
+}
+
+/// The Discord, Teams and webhook inputs. Beyond the whole URLs (masked as raw inputs), the
+/// parts that carry the credential are masked on their own too (Teams' `sig`), the
+/// user info's password and long path segments and query values (Discord's webhook token).
+/// Short parts such as `api-version=2016-06-01` are left alone: masking them would hide
+/// ordinary words of the log.
+fn channel_settings(
+    raw: &RawInputs,
+    secrets: &mut Vec<String>,
+) -> Result<ChannelSettings, InputError> {
+    let discord = http_url("discord-webhook", &raw.discord_webhook)?;
+    let teams = http_url("teams-webhook", &raw.teams_webhook)?;
+    let webhook = http_url("webhook-url", &raw.webhook_url)?;
+    if raw.webhook_secret.is_some() && webhook.is_none() {
+        return Err(InputError::new(
+            "webhook-secret",
+            "webhook-secret is set but webhook-url is not",
+            "set webhook-url to the receiver's URL, or remove webhook-secret",
+        ));
+    }
+    for url in [&discord, &teams, &webhook].into_iter().flatten() {
+        secrets.extend(
+            url.query_pairs()
+                .map(|(_, v)| v.into_owned())
+                .filter(|v| v.len() >= 16),
+        );
+        secrets.extend(url.password().map(str::to_string));
+        secrets.extend(
+            url.path_segments()
+                .into_iter()
+                .flatten()
+                .filter(|s| s.len() >= 16)
+                .map(str::to_string),
+        );
+    }
+    Ok(ChannelSettings {
+        discord,
+        teams,
+        webhook,
+        webhook_secret: raw.webhook_secret.clone(),
     })
 }
 
