@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use upcheck_fuzz::{assert_no_secret, assert_one_line, config_with, text};
 
-const TEMPLATES: &str = "the line starting has no colon is not a valid header name \
+const TEMPLATES: &str = "input `headers` `heal-headers`: the line starting has no colon is not a valid header name \
                          the value of has characters a header cannot carry";
 
 fuzz_target!(|data: &[u8]| {
