@@ -137,7 +137,7 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
             State::default(),
             Some(LoadProblem::Corrupt {
                 path: path.to_path_buf(),
-                detail: crate::text::clip(&e.to_string(), 120),
+                detail: crate::text::clip(&crate::redact::log_safe(&e.to_string()), 120),
             }),
         ),
     }
@@ -266,6 +266,21 @@ mod tests {
         std::fs::create_dir_all(&unreadable).unwrap();
         let (_, problem) = load(&unreadable);
         assert!(problem.unwrap().to_string().contains("cannot be read"));
+    }
+
+    #[test]
+    fn a_corrupt_files_warning_holds_no_control_character() {
+        // Found by fuzzing: serde's message quoted the file's text, a DEL included.
+        let path = dir("control").join("state.json");
+        std::fs::write(
+            &path,
+            "{\"version\": 1, \"urls\": {\"k\": {\"status\": \"d\u{7f}wn\"}}}",
+        )
+        .unwrap();
+        let (_, problem) = load(&path);
+        let text = problem.unwrap().to_string();
+        assert!(text.contains("is not valid state JSON"), "{text}");
+        assert!(!text.chars().any(char::is_control), "{text:?}");
     }
 
     #[test]
