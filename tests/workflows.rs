@@ -581,7 +581,10 @@ fn manual_notify_is_a_choice_of_the_contracts_policies() {
         let mut sorted = options.clone();
         sorted.sort();
         let policies: Vec<&str> = NotifyPolicy::ALL.iter().map(|p| p.as_str()).collect();
-        let mut wanted: Vec<String> = policies.iter().map(|s| s.to_string()).collect();
+        let mut wanted: Vec<String> = policies
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         wanted.sort();
         if sorted != wanted {
             problems.push(format!(

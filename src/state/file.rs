@@ -145,29 +145,33 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
 
 /// Write the state atomically: a reader sees the old file or the new one, never half of one.
 pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    std::fs::create_dir_all(&dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state.json".into());
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let text = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(&text)?;
-        file.write_all(b"\n")?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // The mode a plain `File::create` gives (0o666 less the umask), not tempfile's private 0o600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    if result.is_ok() {
-        owned_like_its_directory(path);
-    }
-    result
+    // On any error the temporary file is removed when it is dropped.
+    let mut file = builder.tempfile_in(&dir)?;
+    file.write_all(&text)?;
+    file.write_all(b"\n")?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    owned_like_its_directory(path);
+    Ok(())
 }
 
 /// The container runs as root: a file it creates in a directory the runner user made (the
@@ -233,6 +237,25 @@ mod tests {
         assert_eq!(loaded, sample());
         let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    /// The saved file has the mode any file the process creates gets (0o666 less the umask),
+    /// as before the temporary file came from `tempfile` (whose own default is 0o600), and a
+    /// save over an existing file keeps that.
+    #[cfg(unix)]
+    #[test]
+    fn the_saved_file_has_the_mode_of_a_plainly_created_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = dir("mode");
+        let plain = d.join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let expected = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        let path = d.join("state.json");
+        for _ in 0..2 {
+            save(&path, &sample()).unwrap();
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(format!("{mode:o}"), format!("{expected:o}"));
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and answers.
 
 use super::*;
-use crate::channels::fixtures::{ctx, many_down, mixed, report, up};
+use crate::report::fixtures::{ctx, many_down, mixed, report, up};
 
 #[test]
 fn mixed_run_snapshot() {

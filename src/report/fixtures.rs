@@ -1,4 +1,5 @@
-//! Reports and run contexts for the channels' unit tests.
+//! Reports, URL results and run contexts shared by the unit tests that render a report
+//! (outputs and summary, Slack, the other channels, incidents).
 
 use std::collections::HashMap;
 use std::time::Duration;
