@@ -201,11 +201,12 @@ mod tests {
     use crate::report::Status;
     use time::macros::datetime;
 
-    fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("upcheck-state-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    /// A fresh directory, removed when the returned value is dropped.
+    fn dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("upcheck-state-{name}-"))
+            .tempdir()
+            .unwrap()
     }
 
     fn sample() -> State {
@@ -230,7 +231,8 @@ mod tests {
 
     #[test]
     fn saves_and_loads_the_same_state() {
-        let path = dir("roundtrip").join("nested/state.json");
+        let d = dir("roundtrip");
+        let path = d.path().join("nested/state.json");
         save(&path, &sample()).unwrap();
         let (loaded, problem) = load(&path);
         assert!(problem.is_none(), "{problem:?}");
@@ -247,10 +249,10 @@ mod tests {
     fn the_saved_file_has_the_mode_of_a_plainly_created_file() {
         use std::os::unix::fs::PermissionsExt;
         let d = dir("mode");
-        let plain = d.join("plain");
+        let plain = d.path().join("plain");
         std::fs::File::create(&plain).unwrap();
         let expected = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
-        let path = d.join("state.json");
+        let path = d.path().join("state.json");
         for _ in 0..2 {
             save(&path, &sample()).unwrap();
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
@@ -260,7 +262,8 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_a_quiet_fresh_start() {
-        let (state, problem) = load(&dir("missing").join("none.json"));
+        let d = dir("missing");
+        let (state, problem) = load(&d.path().join("none.json"));
         assert_eq!(state, State::default());
         assert!(problem.is_none());
     }
@@ -268,7 +271,7 @@ mod tests {
     #[test]
     fn corrupt_and_newer_files_start_fresh_with_a_reason() {
         let d = dir("bad");
-        let corrupt = d.join("corrupt.json");
+        let corrupt = d.path().join("corrupt.json");
         std::fs::write(&corrupt, "{\"version\": 1, \"urls\": 7").unwrap();
         let (state, problem) = load(&corrupt);
         assert_eq!(state, State::default());
@@ -277,7 +280,7 @@ mod tests {
             .to_string()
             .contains("is not valid state JSON"));
 
-        let newer = d.join("newer.json");
+        let newer = d.path().join("newer.json");
         std::fs::write(&newer, "{\"version\": 9, \"whatever\": true}").unwrap();
         let (_, problem) = load(&newer);
         assert!(problem
@@ -285,7 +288,7 @@ mod tests {
             .to_string()
             .contains("format 9, this one reads 2"));
 
-        let unreadable = d.join("a-directory.json");
+        let unreadable = d.path().join("a-directory.json");
         std::fs::create_dir_all(&unreadable).unwrap();
         let (_, problem) = load(&unreadable);
         assert!(problem.unwrap().to_string().contains("cannot be read"));
@@ -294,7 +297,8 @@ mod tests {
     #[test]
     fn a_newer_file_with_a_stray_byte_is_not_read_as_this_format() {
         // Found by fuzzing: invalid UTF-8 in an ignored field hid the version from the check.
-        let path = dir("stray-byte").join("state.json");
+        let d = dir("stray-byte");
+        let path = d.path().join("state.json");
         let newer = VERSION + 1;
         let mut bytes = format!("{{\"version\": {newer}, \"other\": \"").into_bytes();
         bytes.extend_from_slice(b"\xff\"}");
