@@ -6,7 +6,8 @@ use serde_json::Value;
 use time::macros::datetime;
 
 use super::*;
-use crate::report::fixtures::{ctx, down, mixed, report, up};
+use crate::github::context::test_context as ctx;
+use crate::report::fixtures::{down, mixed, report, up};
 use crate::report::{Failure, UrlResult};
 
 fn all_text(v: &Value) -> String {
