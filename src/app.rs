@@ -298,7 +298,10 @@ fn show(log: Log, json: bool, view: &RunView) {
 /// passed, call the hook once, then re-check the down URLs; what came back replaces their
 /// results before the state and Slack see them. `client` makes the re-checks, `side` calls the
 /// hook.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the heal phase reads the run's config, report, state, check settings, both clients and the signals"
+)]
 async fn heal_phase(
     log: Log,
     config: &Config,
@@ -391,7 +394,10 @@ fn read_config(
 
 /// The Slack phase, done by `deadline`, and what it adds to the exit code: 3 for an undelivered
 /// message with `fail-on-notify-error`, 1 for a cancel that arrived while Slack was being told.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the Slack phase needs the run's surroundings, config, view, thread, client, signals and deadline"
+)]
 async fn tell_slack(
     log: Log,
     env: &Surroundings,
@@ -472,7 +478,10 @@ fn tell_issues(log: Log, config: &Config, issues: &crate::github::issues::Channe
 /// Discord, Teams and the webhook, done by `deadline`, and what they add to the exit code: 3 for
 /// an undelivered message with `fail-on-notify-error` (a cancel is `run`'s to report, once for
 /// every channel).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the channels phase needs the run's config, report, surroundings, client, signals and deadline"
+)]
 async fn tell_channels(
     log: Log,
     config: &Config,
@@ -535,7 +544,11 @@ impl Others {
         let mut others = Others {
             notified: channels.notified(),
             errors: channels.error_lines(),
-            lines: channels.0.iter().map(|o| o.describe()).collect(),
+            lines: channels
+                .0
+                .iter()
+                .map(crate::channels::Outcome::describe)
+                .collect(),
         };
         if config.issues.enabled {
             others.notified |= issues.delivered();

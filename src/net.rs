@@ -337,13 +337,12 @@ mod tests {
             ),
             "{warning}"
         );
-        let dir = std::env::temp_dir().join(format!("upcheck-net-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let junk = dir.join("junk.pem");
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("junk.pem");
         std::fs::write(&junk, "not a certificate\n").unwrap();
         let (_, warning) = Trust::new(None, Some(&junk)).unwrap();
         assert!(warning.unwrap().contains("holds no PEM certificate"));
-        let broken = dir.join("broken.pem");
+        let broken = dir.path().join("broken.pem");
         std::fs::write(
             &broken,
             "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
@@ -351,7 +350,7 @@ mod tests {
         .unwrap();
         let (_, warning) = Trust::new(None, Some(&broken)).unwrap();
         assert!(warning.unwrap().contains("cannot be a root"));
-        std::fs::remove_dir_all(&dir).unwrap();
+        dir.close().unwrap();
         assert!(side_client(&Trust::default()).is_ok());
     }
 

@@ -1349,18 +1349,12 @@ fn a_refused_loopback_url_in_actions_says_why_and_points_to_the_readme() {
 #[test]
 fn a_refused_loopback_url_run_locally_has_no_actions_hint() {
     let url = format!("http://127.0.0.1:{}/health", refused_port());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_upcheck"))
-        .arg("--json")
-        .env("INPUT_URL", &url)
-        .env("INPUT_MAX-ATTEMPTS", "1")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_OUTPUT")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run upcheck");
-    assert_eq!(out.status.code(), Some(1));
-    let results: Value = serde_json::from_slice(&out.stdout).expect("JSON results");
+    let out = common::run_direct(
+        &["--json"],
+        &[("INPUT_URL", &url), ("INPUT_MAX-ATTEMPTS", "1")],
+    );
+    assert_eq!(out.code(), 1, "{}", out.show());
+    let results: Value = serde_json::from_str(&out.stdout).expect("JSON results");
     let error = results[0]["error"].as_str().unwrap_or_default().to_string();
     assert_eq!(
         error, "connection refused (nothing listens on that port)",

@@ -564,7 +564,7 @@ fn refused_assignees_are_dropped_and_the_issue_opened() {
         .calls()
         .iter()
         .filter(|c| c.method == "POST")
-        .map(|c| c.json())
+        .map(common::fake_github::Call::json)
         .collect();
     assert_eq!(posts[0]["assignees"], serde_json::json!(["nobody-here"]));
     assert!(posts[1].get("assignees").is_none());

@@ -14,17 +14,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{refused_port, Behaviour, Sim, SimReport, TempDir, TestCert, TestServer};
+use common::{
+    parse_output_file, refused_port, run_direct, Behaviour, Ran, RawServer, Running, Sim,
+    SimReport, TempDir, TestCert, TestServer,
+};
 use serde_json::Value;
 
 /// The contract's outputs, and nothing else.
@@ -42,8 +38,6 @@ const OUTPUT_NAMES: [&str; 12] = [
     "healed",
     "heal-error",
 ];
-
-const BIN: &str = env!("CARGO_BIN_EXE_upcheck");
 
 // ---- helpers -----------------------------------------------------------------------------
 
@@ -106,7 +100,10 @@ fn output_keys(r: &SimReport) -> Vec<String> {
 }
 
 fn contract_output_keys() -> Vec<String> {
-    let mut keys: Vec<String> = OUTPUT_NAMES.iter().map(|s| s.to_string()).collect();
+    let mut keys: Vec<String> = OUTPUT_NAMES
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     keys.sort();
     keys
 }
@@ -129,216 +126,6 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// Parses a `$GITHUB_OUTPUT` file the way the runner does (`name=value` and heredocs).
-fn parse_output_file(text: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut lines = text.split('\n');
-    while let Some(line) = lines.next() {
-        if line.is_empty() {
-            continue;
-        }
-        let eq = line.find('=');
-        let heredoc = line.find("<<");
-        match (eq, heredoc) {
-            (Some(e), Some(h)) if h < e => {}
-            (Some(e), _) => {
-                out.insert(line[..e].to_string(), line[e + 1..].to_string());
-                continue;
-            }
-            (None, Some(_)) => {}
-            (None, None) => panic!("invalid output line {line:?} in:\n{text}"),
-        }
-        let h = heredoc.expect("heredoc");
-        let (name, delimiter) = (&line[..h], &line[h + 2..]);
-        let mut value = Vec::new();
-        let mut closed = false;
-        for l in lines.by_ref() {
-            if l == delimiter {
-                closed = true;
-                break;
-            }
-            value.push(l);
-        }
-        assert!(
-            closed,
-            "no delimiter {delimiter:?} for {name:?} in:\n{text}"
-        );
-        out.insert(name.to_string(), value.join("\n"));
-    }
-    out
-}
-
-/// A finished direct run of the binary.
-struct Ran {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-impl Ran {
-    fn code(&self) -> i32 {
-        self.status
-            .code()
-            .unwrap_or_else(|| panic!("killed by a signal: {:?}\n{}", self.status, self.show()))
-    }
-
-    fn show(&self) -> String {
-        format!(
-            "--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.stdout, self.stderr
-        )
-    }
-}
-
-/// The binary started directly, with a clean environment, stdout and stderr collected.
-struct Running {
-    child: Child,
-    started: Instant,
-    out: Option<JoinHandle<Vec<u8>>>,
-    err: Option<JoinHandle<Vec<u8>>>,
-}
-
-fn reader(mut r: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = r.read_to_end(&mut v);
-        v
-    })
-}
-
-impl Running {
-    fn start(args: &[&str], envs: &[(&str, &str)]) -> Running {
-        let mut child = Command::new(BIN)
-            .env_clear()
-            .args(args)
-            .envs(envs.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {BIN}: {e}"));
-        let out = child.stdout.take().map(reader);
-        let err = child.stderr.take().map(reader);
-        Running {
-            child,
-            started: Instant::now(),
-            out,
-            err,
-        }
-    }
-
-    fn pid(&self) -> String {
-        self.child.id().to_string()
-    }
-
-    /// `kill -<sig> <pid>` through the `kill` program.
-    fn send(&self, sig: &str) -> Instant {
-        let at = Instant::now();
-        let st = Command::new("kill")
-            .args([format!("-{sig}"), self.pid()])
-            .status()
-            .expect("run kill");
-        assert!(st.success(), "kill -{sig} failed");
-        at
-    }
-
-    /// Waits (at most `limit`, then kills and panics) and collects the output.
-    fn finish(mut self, limit: Duration) -> Ran {
-        let status = loop {
-            if let Some(s) = self.child.try_wait().expect("wait") {
-                break s;
-            }
-            if self.started.elapsed() > limit {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                let out = self.out.take().map(|h| h.join().unwrap_or_default());
-                panic!(
-                    "upcheck ran longer than {limit:?}; stdout so far:\n{}",
-                    String::from_utf8_lossy(&out.unwrap_or_default())
-                );
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        };
-        let stdout = self.out.take().map(|h| h.join().unwrap_or_default());
-        let stderr = self.err.take().map(|h| h.join().unwrap_or_default());
-        Ran {
-            status,
-            stdout: String::from_utf8_lossy(&stdout.unwrap_or_default()).into_owned(),
-            stderr: String::from_utf8_lossy(&stderr.unwrap_or_default()).into_owned(),
-        }
-    }
-}
-
-fn run_direct(args: &[&str], envs: &[(&str, &str)]) -> Ran {
-    Running::start(args, envs).finish(Duration::from_secs(60))
-}
-
-/// A one-trick HTTP server for what `TestServer` cannot say: it answers every request with
-/// the same raw bytes (any status line, reason phrase and headers) and closes the connection.
-struct RawServer {
-    port: u16,
-    hits: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl RawServer {
-    fn start(response: Vec<u8>) -> RawServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let port = listener.local_addr().expect("local_addr").port();
-        let hits = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (h, s) = (hits.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if s.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(mut conn) = conn else { continue };
-                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match conn.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                if head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    h.fetch_add(1, Ordering::SeqCst);
-                    let _ = conn.write_all(&response);
-                    let _ = conn.flush();
-                }
-                let _ = conn.shutdown(std::net::Shutdown::Both);
-            }
-        });
-        RawServer {
-            port,
-            hits,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn hits(&self) -> usize {
-        self.hits.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for RawServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
 }
 
 /// The static musl build for `--sandbox`, or `None` (a notice; a panic under CI).

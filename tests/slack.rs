@@ -16,14 +16,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{refused_port, validate_payload, Behaviour, Sim, SimReport, TempDir, TestServer};
+use common::{
+    refused_port, validate_payload, Behaviour, RawServer, Sim, SimReport, TempDir, TestServer,
+};
 use serde_json::{json, Value};
 
 // ---- the fake Slack --------------------------------------------------------------------------
@@ -967,60 +964,6 @@ fn fields_without_actions_read_are_left_out_and_the_permission_named() {
 }
 
 // ---- hostile text --------------------------------------------------------------------------------
-
-/// A server that answers every connection with the same bytes, then closes.
-struct RawServer {
-    port: u16,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl RawServer {
-    fn start(response: Vec<u8>) -> RawServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopping = stop.clone();
-        let thread = std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(mut conn) = conn else { continue };
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match conn.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = conn.write_all(&response);
-                let _ = conn.flush();
-            }
-        });
-        RawServer {
-            port,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-}
-
-impl Drop for RawServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
 
 /// Text that would ping everyone, or fake a user, or form a link, if it reached Slack unescaped.
 const PINGS: [&str; 4] = ["<!channel>", "<!here>", "<@U0BAD>", "<!everyone>"];

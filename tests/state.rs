@@ -23,7 +23,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use common::{
     all_text, messages, refused_port, slack_ok, Behaviour, Sim, SimReport, TempDir, TestServer,
@@ -139,57 +138,37 @@ impl Direct {
         let files = TempDir::new("state-direct");
         let output = files.write("output", "");
         let summary = files.write("summary", "");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_upcheck"));
-        cmd.env_clear().args(&self.args);
+        let mut envs: Vec<(String, String)> = Vec::new();
         if self.actions {
-            cmd.env("GITHUB_ACTIONS", "true")
-                .env("GITHUB_OUTPUT", &output)
-                .env("GITHUB_STEP_SUMMARY", &summary)
-                .env("GITHUB_REPOSITORY", "octo-org/octo-repo")
-                .env("GITHUB_WORKFLOW", "Health check")
-                .env("GITHUB_REF", "refs/heads/main")
-                .env(
-                    "GITHUB_API_URL",
-                    format!("http://127.0.0.1:{}", refused_port()),
-                );
+            let api = format!("http://127.0.0.1:{}", refused_port());
+            let path = |p: &Path| p.to_string_lossy().into_owned();
+            for (name, value) in [
+                ("GITHUB_ACTIONS", "true".to_string()),
+                ("GITHUB_OUTPUT", path(&output)),
+                ("GITHUB_STEP_SUMMARY", path(&summary)),
+                ("GITHUB_REPOSITORY", "octo-org/octo-repo".to_string()),
+                ("GITHUB_WORKFLOW", "Health check".to_string()),
+                ("GITHUB_REF", "refs/heads/main".to_string()),
+                ("GITHUB_API_URL", api),
+            ] {
+                envs.push((name.to_string(), value));
+            }
             for (name, value) in &self.inputs {
-                cmd.env(format!("INPUT_{}", name.to_uppercase()), value);
+                envs.push((format!("INPUT_{}", name.to_uppercase()), value.clone()));
             }
-            for (name, value) in &self.vars {
-                cmd.env(name, value);
-            }
+            envs.extend(self.vars.iter().cloned());
         }
-        let done = cmd
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run upcheck: {e}"));
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let envs: Vec<(&str, &str)> = envs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let done = common::run_direct(&args, &envs);
         let text = std::fs::read_to_string(&output).unwrap_or_default();
         Ran {
             code: done.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&done.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&done.stderr).into_owned(),
-            outputs: parse_outputs(&text),
+            stdout: done.stdout,
+            stderr: done.stderr,
+            outputs: common::parse_output_file(&text),
         }
     }
-}
-
-/// `name<<DELIMITER\nvalue\nDELIMITER\n`, repeated.
-fn parse_outputs(text: &str) -> BTreeMap<String, String> {
-    let mut outputs = BTreeMap::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let Some((name, delimiter)) = line.split_once("<<") else {
-            continue;
-        };
-        let mut value = Vec::new();
-        for l in lines.by_ref() {
-            if l == delimiter {
-                break;
-            }
-            value.push(l);
-        }
-        outputs.insert(name.to_string(), value.join("\n"));
-    }
-    outputs
 }
 
 impl Ran {

@@ -581,7 +581,10 @@ fn manual_notify_is_a_choice_of_the_contracts_policies() {
         let mut sorted = options.clone();
         sorted.sort();
         let policies: Vec<&str> = NotifyPolicy::ALL.iter().map(|p| p.as_str()).collect();
-        let mut wanted: Vec<String> = policies.iter().map(|s| s.to_string()).collect();
+        let mut wanted: Vec<String> = policies
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         wanted.sort();
         if sorted != wanted {
             problems.push(format!(
@@ -938,20 +941,21 @@ fn no_reference_can_resolve_to_another_account() {
 }
 
 /// A throw-away copy of the files `scripts/set-owner` touches, and the two scripts.
-struct Copy(PathBuf);
+struct Copy(tempfile::TempDir);
 
 impl Copy {
     fn new(tag: &str) -> Copy {
-        let dir =
-            std::env::temp_dir().join(format!("upcheck-set-owner-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("upcheck-set-owner-{tag}-"))
+            .tempdir()
+            .expect("a temp dir");
         let mut files = naming_files();
         files.extend([
             "scripts/set-owner".to_string(),
             ".ci/placeholders".to_string(),
         ]);
         for file in files {
-            let to = dir.join(&file);
+            let to = dir.path().join(&file);
             std::fs::create_dir_all(to.parent().expect("a parent")).expect("mkdir");
             std::fs::copy(crate_root().join(&file), &to)
                 .unwrap_or_else(|e| panic!("cannot copy {file}: {e}"));
@@ -963,7 +967,7 @@ impl Copy {
         std::process::Command::new("bash")
             .arg("scripts/set-owner")
             .arg(name)
-            .current_dir(&self.0)
+            .current_dir(self.0.path())
             .env_remove("GITHUB_REPOSITORY")
             .output()
             .expect("bash runs")
@@ -976,16 +980,10 @@ impl Copy {
         files
             .into_iter()
             .map(|f| {
-                let text = std::fs::read_to_string(self.0.join(&f)).expect("readable");
+                let text = std::fs::read_to_string(self.0.path().join(&f)).expect("readable");
                 (f, text)
             })
             .collect()
-    }
-}
-
-impl Drop for Copy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -10,9 +10,6 @@ pub mod discord;
 pub mod teams;
 pub mod webhook;
 
-#[cfg(test)]
-mod fixtures;
-
 use std::fmt;
 
 use reqwest::Client;
@@ -242,7 +239,10 @@ pub fn scrub(v: &mut Value, secrets: &[String]) {
 /// Decide with `policy` (the same decision Slack's), build each configured channel's message and
 /// send them all at once, each done by `deadline` (the step's notification deadline). `remind`: a reminder is due for a URL
 /// that is still down. `secrets` are scrubbed from every body.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call carries everything every channel may need, told at once under one deadline"
+)]
 pub async fn notify(
     settings: &ChannelSettings,
     policy: NotifyPolicy,

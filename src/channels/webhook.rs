@@ -124,7 +124,8 @@ mod tests {
 
     #[test]
     fn mixed_run_snapshot() {
-        use crate::channels::fixtures::{ctx, mixed};
+        use crate::github::context::test_context as ctx;
+        use crate::report::fixtures::mixed;
         let mut report = mixed();
         report.previous = Some(crate::report::Status::Up);
         let sent_at = time::macros::datetime!(2026-11-25 03:00:10 UTC);

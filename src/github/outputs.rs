@@ -38,7 +38,7 @@ pub fn outputs<E: std::fmt::Display>(
         (
             "response-time-ms",
             first
-                .and_then(|r| r.response_time_ms())
+                .and_then(crate::report::UrlResult::response_time_ms)
                 .map_or(String::new(), |ms| ms.to_string()),
         ),
         (

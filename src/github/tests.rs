@@ -3,59 +3,27 @@
 use std::time::Duration;
 
 use pretty_assertions::assert_eq;
-use time::macros::datetime;
 
 use super::*;
-use crate::redact::RedactedUrl;
-use crate::report::{Degradation, Failure, RunReport, RunView, Signal, Status, UrlResult};
+use crate::report::fixtures::{self, report};
+use crate::report::{Degradation, RunReport, RunView, Signal, Status, UrlResult};
 
 type Slack = crate::report::SlackOutcome<&'static str>;
 
-fn url(s: &str) -> RedactedUrl {
-    RedactedUrl::new(&url::Url::parse(s).unwrap())
-}
-
+/// A result of `status`, answered in 42 ms.
 fn result(u: &str, status: Status) -> UrlResult {
     UrlResult {
-        url: url(u),
-        key: u.to_string(),
         status,
-        http_status: Some(200),
-        attempts: 1,
-        max_attempts: 3,
-        waits: vec![],
         response_time: Some(Duration::from_millis(42)),
-        failure: None,
-        degradations: vec![],
-        final_url: Some(url(u)),
-        cert_not_after: None,
-        memory: None,
-        healed: None,
+        ..fixtures::up(u)
     }
 }
 
+/// Down (HTTP 503 after 3 attempts), answered in 42 ms.
 fn down(u: &str) -> UrlResult {
     UrlResult {
-        http_status: Some(503),
-        attempts: 3,
-        waits: vec![Duration::from_secs(1); 2],
-        failure: Some(Failure::Status {
-            code: 503,
-            expected: "200-399".into(),
-        }),
-        ..result(u, Status::Down)
-    }
-}
-
-fn report(results: Vec<UrlResult>) -> RunReport {
-    RunReport {
-        results,
-        previous: None,
-        missed: None,
-        heal: None,
-        started_at: datetime!(2026-11-25 03:00:07 UTC),
-        duration: Duration::from_millis(2100),
-        cancelled: None,
+        response_time: Some(Duration::from_millis(42)),
+        ..fixtures::down(u)
     }
 }
 

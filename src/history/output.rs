@@ -50,7 +50,7 @@ pub fn url_value(e: &Entry<'_>, now: OffsetDateTime) -> Value {
         "url": u.shown,
         "name": u.name,
         "slug": e.slug,
-        "status": u.current().map(|s| s.as_str()),
+        "status": u.current().map(crate::report::Status::as_str),
         "last_checked": u.last_checked().map(rfc3339),
         "uptime": uptime,
         "response_ms": { "p50": p.p50_ms, "p95": p.p95_ms, "samples": p.samples },

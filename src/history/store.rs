@@ -237,7 +237,7 @@ impl UrlColumns {
         UrlColumns {
             url: u.shown.clone(),
             name: u.name.clone(),
-            last: u.last_checked().map(|t| t.unix_timestamp()),
+            last: u.last_checked().map(time::OffsetDateTime::unix_timestamp),
             raw: RawColumns {
                 t0,
                 dt,
@@ -271,7 +271,7 @@ impl UrlColumns {
                 .map(|i| {
                     (
                         i.start.unix_timestamp(),
-                        i.end.map(|e| e.unix_timestamp()),
+                        i.end.map(time::OffsetDateTime::unix_timestamp),
                         i.reason,
                     )
                 })

@@ -6,59 +6,24 @@ use std::time::Duration;
 use time::macros::datetime;
 
 use super::*;
-use crate::redact::RedactedUrl;
+use crate::report::fixtures::{self, up};
 use crate::report::{Failure, Memory};
 
 const NOW: OffsetDateTime = datetime!(2026-11-25 03:47:07 UTC);
 const SINCE: OffsetDateTime = datetime!(2026-11-25 03:00:00 UTC);
 
-fn url(s: &str) -> RedactedUrl {
-    RedactedUrl::new(&url::Url::parse(s).unwrap())
-}
-
-fn up(u: &str) -> UrlResult {
-    UrlResult {
-        url: url(u),
-        key: u.to_string(),
-        status: Status::Up,
-        http_status: Some(200),
-        attempts: 1,
-        max_attempts: 3,
-        waits: vec![],
-        response_time: Some(Duration::from_millis(132)),
-        failure: None,
-        degradations: vec![],
-        final_url: Some(url(u)),
-        cert_not_after: None,
-        memory: None,
-        healed: None,
-    }
-}
-
+/// Down (HTTP 503 after 3 attempts), answered in 87 ms.
 fn down(u: &str) -> UrlResult {
     UrlResult {
-        status: Status::Down,
-        http_status: Some(503),
-        attempts: 3,
-        waits: vec![Duration::from_secs(1); 2],
         response_time: Some(Duration::from_millis(87)),
-        failure: Some(Failure::Status {
-            code: 503,
-            expected: "200-399".into(),
-        }),
-        ..up(u)
+        ..fixtures::down(u)
     }
 }
 
 fn report(results: Vec<UrlResult>) -> RunReport {
     RunReport {
-        results,
-        previous: None,
-        missed: None,
-        heal: None,
         started_at: NOW,
-        duration: Duration::from_millis(2100),
-        cancelled: None,
+        ..fixtures::report(results)
     }
 }
 

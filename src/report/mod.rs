@@ -7,6 +7,8 @@ use std::time::Duration;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod heal;
 pub mod slack;
 pub mod view;

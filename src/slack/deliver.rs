@@ -424,7 +424,7 @@ mod tests {
         let detailed = r#"{"ok":false,"error":"invalid_blocks","response_metadata":{"messages":["[ERROR] must be less than 151 characters [json-pointer:/blocks/0/text]"]}}"#;
         match judge_api(200, detailed, None) {
             Try::Rejected { answer, .. } => {
-                assert!(answer.contains("must be less than 151"), "{answer}")
+                assert!(answer.contains("must be less than 151"), "{answer}");
             }
             other => panic!("{other:?}"),
         }

@@ -36,7 +36,10 @@ pub fn destination(s: &SlackSettings) -> Option<Destination> {
 /// Decide, build and send the message for the run in `view`, done by `deadline`. `remind`: a reminder is
 /// due for a URL that is still down. `thread`: the outage message this run's recovery answers
 /// (bot token only).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "Slack's send needs the view, thread, context, client, cancel token and deadline of the run"
+)]
 pub async fn notify(
     settings: &SlackSettings,
     view: &RunView<'_>,

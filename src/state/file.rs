@@ -145,29 +145,33 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
 
 /// Write the state atomically: a reader sees the old file or the new one, never half of one.
 pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    std::fs::create_dir_all(&dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state.json".into());
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let text = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(&text)?;
-        file.write_all(b"\n")?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // The mode a plain `File::create` gives (0o666 less the umask), not tempfile's private 0o600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    if result.is_ok() {
-        owned_like_its_directory(path);
-    }
-    result
+    // On any error the temporary file is removed when it is dropped.
+    let mut file = builder.tempfile_in(&dir)?;
+    file.write_all(&text)?;
+    file.write_all(b"\n")?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    owned_like_its_directory(path);
+    Ok(())
 }
 
 /// The container runs as root: a file it creates in a directory the runner user made (the
@@ -197,11 +201,12 @@ mod tests {
     use crate::report::Status;
     use time::macros::datetime;
 
-    fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("upcheck-state-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    /// A fresh directory, removed when the returned value is dropped.
+    fn dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("upcheck-state-{name}-"))
+            .tempdir()
+            .unwrap()
     }
 
     fn sample() -> State {
@@ -226,7 +231,8 @@ mod tests {
 
     #[test]
     fn saves_and_loads_the_same_state() {
-        let path = dir("roundtrip").join("nested/state.json");
+        let d = dir("roundtrip");
+        let path = d.path().join("nested/state.json");
         save(&path, &sample()).unwrap();
         let (loaded, problem) = load(&path);
         assert!(problem.is_none(), "{problem:?}");
@@ -235,9 +241,29 @@ mod tests {
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
     }
 
+    /// The saved file has the mode any file the process creates gets (0o666 less the umask),
+    /// as before the temporary file came from `tempfile` (whose own default is 0o600), and a
+    /// save over an existing file keeps that.
+    #[cfg(unix)]
+    #[test]
+    fn the_saved_file_has_the_mode_of_a_plainly_created_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = dir("mode");
+        let plain = d.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let expected = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        let path = d.path().join("state.json");
+        for _ in 0..2 {
+            save(&path, &sample()).unwrap();
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(format!("{mode:o}"), format!("{expected:o}"));
+        }
+    }
+
     #[test]
     fn a_missing_file_is_a_quiet_fresh_start() {
-        let (state, problem) = load(&dir("missing").join("none.json"));
+        let d = dir("missing");
+        let (state, problem) = load(&d.path().join("none.json"));
         assert_eq!(state, State::default());
         assert!(problem.is_none());
     }
@@ -245,7 +271,7 @@ mod tests {
     #[test]
     fn corrupt_and_newer_files_start_fresh_with_a_reason() {
         let d = dir("bad");
-        let corrupt = d.join("corrupt.json");
+        let corrupt = d.path().join("corrupt.json");
         std::fs::write(&corrupt, "{\"version\": 1, \"urls\": 7").unwrap();
         let (state, problem) = load(&corrupt);
         assert_eq!(state, State::default());
@@ -254,7 +280,7 @@ mod tests {
             .to_string()
             .contains("is not valid state JSON"));
 
-        let newer = d.join("newer.json");
+        let newer = d.path().join("newer.json");
         std::fs::write(&newer, "{\"version\": 9, \"whatever\": true}").unwrap();
         let (_, problem) = load(&newer);
         assert!(problem
@@ -262,7 +288,7 @@ mod tests {
             .to_string()
             .contains("format 9, this one reads 2"));
 
-        let unreadable = d.join("a-directory.json");
+        let unreadable = d.path().join("a-directory.json");
         std::fs::create_dir_all(&unreadable).unwrap();
         let (_, problem) = load(&unreadable);
         assert!(problem.unwrap().to_string().contains("cannot be read"));
@@ -286,7 +312,8 @@ mod tests {
     #[test]
     fn a_newer_file_with_a_stray_byte_is_not_read_as_this_format() {
         // Found by fuzzing: invalid UTF-8 in an ignored field hid the version from the check.
-        let path = dir("stray-byte").join("state.json");
+        let d = dir("stray-byte");
+        let path = d.path().join("state.json");
         let newer = VERSION + 1;
         let mut bytes = format!("{{\"version\": {newer}, \"other\": \"").into_bytes();
         bytes.extend_from_slice(b"\xff\"}");

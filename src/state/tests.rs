@@ -307,11 +307,12 @@ fn in_actions(job: &str) -> Place {
     }
 }
 
-fn scratch(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("upcheck-open-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory, removed when the returned value is dropped.
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("upcheck-open-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 #[test]
@@ -329,7 +330,7 @@ fn url_keys_reveal_no_secret() {
 #[test]
 fn another_monitors_file_is_a_fresh_start_with_a_warning_naming_both() {
     let d = scratch("identity");
-    let path = d.join("s.json");
+    let path = d.path().join("s.json");
     let targets = crate::config::parse_url_list("https://h/").unwrap();
     let mut theirs = open(
         &settings(Some(&path), Some("a")),
@@ -389,7 +390,7 @@ fn another_monitors_file_is_a_fresh_start_with_a_warning_naming_both() {
 #[test]
 fn a_version_1_file_is_re_keyed_and_adopted() {
     let d = scratch("v1");
-    let path = d.join("s.json");
+    let path = d.path().join("s.json");
     let targets =
         crate::config::parse_url_list("https://h/?t=1\nhttps://h/?t=2\nhttps://h/?t=1").unwrap();
     let entry = |s: Status| serde_json::json!({"url": "https://h/?t=***", "status": s, "since": "2026-11-25T03:00:00Z", "failures": 0, "successes": 1});

@@ -258,7 +258,9 @@ struct Shared {
 
 impl Shared {
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -455,13 +457,10 @@ impl Conn for tokio_rustls::server::TlsStream<TcpStream> {
 
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<TlsAcceptor>) {
     loop {
-        let sock = match listener.accept().await {
-            Ok((sock, _)) => sock,
-            Err(_) => {
-                // e.g. EMFILE: back off instead of spinning
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
+        let Ok((sock, _)) = listener.accept().await else {
+            // e.g. EMFILE: back off instead of spinning
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
         };
         let _ = sock.set_nodelay(true);
         let conn = {
@@ -498,9 +497,8 @@ enum After {
 async fn serve_conn<S: Conn>(mut s: S, shared: Arc<Shared>, conn: usize) {
     let mut buf = Vec::new();
     loop {
-        let req = match read_request(&mut s, &mut buf).await {
-            Ok(Some(req)) => req,
-            _ => return,
+        let Ok(Some(req)) = read_request(&mut s, &mut buf).await else {
+            return;
         };
         let route = route_of(&req.path).to_string();
         let n = {

@@ -1,7 +1,8 @@
 //! The Discord body as a readable JSON snapshot, its limits for 1 to 500 URLs, escaping.
 
 use super::*;
-use crate::channels::fixtures::{ctx, many_down, mixed, report, up};
+use crate::github::context::test_context as ctx;
+use crate::report::fixtures::{many_down, mixed, report, up};
 
 /// Discord's limits, checked on a body.
 pub fn assert_within_limits(body: &Value) {

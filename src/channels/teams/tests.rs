@@ -2,7 +2,8 @@
 //! and answers.
 
 use super::*;
-use crate::channels::fixtures::{ctx, many_down, mixed, report, up};
+use crate::github::context::test_context as ctx;
+use crate::report::fixtures::{many_down, mixed, report, up};
 
 #[test]
 fn mixed_run_snapshot() {

@@ -1,11 +1,10 @@
-//! Reports and run contexts for the channels' unit tests.
+//! Reports, URL results and run contexts shared by the unit tests that render a report
+//! (outputs and summary, Slack, the other channels, incidents).
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use time::macros::datetime;
 
-use crate::github::context::RunContext;
 use crate::redact::RedactedUrl;
 use crate::report::{Degradation, Failure, RunReport, Status, UrlResult};
 
@@ -56,20 +55,6 @@ pub fn report(results: Vec<UrlResult>) -> RunReport {
         duration: Duration::from_millis(2100),
         cancelled: None,
     }
-}
-
-pub fn ctx() -> RunContext {
-    let vars: HashMap<String, String> = [
-        ("GITHUB_REPOSITORY", "octo-org/site"),
-        ("GITHUB_RUN_ID", "42"),
-        ("GITHUB_RUN_NUMBER", "7"),
-        ("GITHUB_WORKFLOW", "Health check"),
-        ("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    RunContext::from_vars(&vars, None)
 }
 
 /// Up, down (a secret in the query), degraded and refused.
