@@ -95,6 +95,22 @@ impl RunContext {
     }
 }
 
+/// The run context the rendering unit tests share.
+#[cfg(test)]
+pub fn test_context() -> RunContext {
+    let vars: std::collections::HashMap<String, String> = [
+        ("GITHUB_REPOSITORY", "octo-org/site"),
+        ("GITHUB_RUN_ID", "42"),
+        ("GITHUB_RUN_NUMBER", "7"),
+        ("GITHUB_WORKFLOW", "Health check"),
+        ("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    RunContext::from_vars(&vars, None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,20 +158,4 @@ mod tests {
         assert_eq!(ctx.run_url(), None);
         assert_eq!(ctx.server_url, "https://github.com");
     }
-}
-
-/// The run context the rendering unit tests share.
-#[cfg(test)]
-pub fn test_context() -> RunContext {
-    let vars: std::collections::HashMap<String, String> = [
-        ("GITHUB_REPOSITORY", "octo-org/site"),
-        ("GITHUB_RUN_ID", "42"),
-        ("GITHUB_RUN_NUMBER", "7"),
-        ("GITHUB_WORKFLOW", "Health check"),
-        ("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    RunContext::from_vars(&vars, None)
 }

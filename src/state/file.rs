@@ -297,7 +297,8 @@ mod tests {
     #[test]
     fn a_corrupt_files_warning_holds_no_control_character() {
         // Found by fuzzing: serde's message quoted the file's text, a DEL included.
-        let path = dir("control").join("state.json");
+        let d = dir("control");
+        let path = d.path().join("state.json");
         std::fs::write(
             &path,
             "{\"version\": 1, \"urls\": {\"k\": {\"status\": \"d\u{7f}wn\"}}}",
