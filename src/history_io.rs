@@ -286,6 +286,41 @@ pub fn write_site(
     Ok(files.len())
 }
 
+/// What writing `status-dir` came to.
+#[derive(Debug, Default)]
+pub struct SiteOutcome {
+    pub warnings: Vec<String>,
+    /// A line for the log, when the site was written.
+    pub info: Option<String>,
+    /// The site could not be written (exit 3).
+    pub failed: bool,
+}
+
+/// Write `status-dir`, when set: the lost-path warning (in Actions, a directory not mounted
+/// into the container), then the files.
+pub fn site_phase(
+    settings: &HistorySettings,
+    place: &crate::state::Place,
+    history: &History,
+    targets: &[Target],
+    now: OffsetDateTime,
+) -> SiteOutcome {
+    let mut out = SiteOutcome::default();
+    let Some(dir) = &settings.status_dir else {
+        return out;
+    };
+    out.warnings
+        .extend(place.lost_path_warning_for("status-dir", "status", dir));
+    match write_site(dir, history, targets, &settings.status_title, now) {
+        Ok(n) => out.info = Some(format!("Status page: {n} files written to {}", dir.display())),
+        Err(e) => {
+            out.warnings.push(e.to_string());
+            out.failed = true;
+        }
+    }
+    out
+}
+
 /// A temporary file beside `path`, then a rename.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
