@@ -194,7 +194,9 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     // The history (without a state file, this run's alone): rebuilt from history-url when
     // empty, then this run recorded on the final results.
     let mut scratch = crate::history::History::new();
-    let history = memory.as_mut().map_or(&mut scratch, |(_, s)| &mut s.history);
+    let history = memory
+        .as_mut()
+        .map_or(&mut scratch, |(_, s)| &mut s.history);
     let (h, cancel) = (&config.history, &signals.cancel);
     let notes =
         crate::history_io::update(h, &config.targets, history, &mut report, &side, cancel, now)

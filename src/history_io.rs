@@ -312,7 +312,12 @@ pub fn site_phase(
     out.warnings
         .extend(place.lost_path_warning_for("status-dir", "status", dir));
     match write_site(dir, history, targets, &settings.status_title, now) {
-        Ok(n) => out.info = Some(format!("Status page: {n} files written to {}", dir.display())),
+        Ok(n) => {
+            out.info = Some(format!(
+                "Status page: {n} files written to {}",
+                dir.display()
+            ))
+        }
         Err(e) => {
             out.warnings.push(e.to_string());
             out.failed = true;
@@ -405,7 +410,10 @@ mod tests {
         assert!(dir.join("api/shop/status.json").is_file());
         assert!(!dir.join("badge/gone-status.svg").exists());
         assert!(!dir.join("api/gone").exists());
-        assert!(dir.join("CNAME").is_file(), "files outside badge/ and api/ stay");
+        assert!(
+            dir.join("CNAME").is_file(),
+            "files outside badge/ and api/ stay"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -414,7 +422,10 @@ mod tests {
         let hostile = br#"{"schema": 1, "generated": "::error::pwned", "urls": []}"#;
         let e = history::public::parse(hostile).unwrap_err();
         assert!(!describe(&e).contains("pwned"), "{}", describe(&e));
-        let e = history::public::parse(br#"{"schema": 1, "generated": 7, "urls": "::set-output name=x::y"}"#).unwrap_err();
+        let e = history::public::parse(
+            br#"{"schema": 1, "generated": 7, "urls": "::set-output name=x::y"}"#,
+        )
+        .unwrap_err();
         assert!(!describe(&e).contains("set-output"), "{}", describe(&e));
         let e = history::public::parse(b"<html>::error::x</html>").unwrap_err();
         assert!(describe(&e).starts_with("not JSON"), "{}", describe(&e));

@@ -245,10 +245,7 @@ mod tests {
             );
         }
         let mut slow = result(Status::Degraded, None);
-        slow.degradations = vec![Degradation::Slow {
-            took: t,
-            limit: t,
-        }];
+        slow.degradations = vec![Degradation::Slow { took: t, limit: t }];
         assert_eq!(reason_of(&slow), ReasonCode::Slow);
         assert_eq!(reason_of(&result(Status::Up, None)), ReasonCode::Ok);
     }
@@ -336,7 +333,10 @@ mod tests {
             )
         );
         // Sent at 00:05: not again that day, due again after the next midnight.
-        assert_eq!(digest_due(Daily, Some(now), Some(now), datetime!(2026-12-03 00:10 UTC)), None);
+        assert_eq!(
+            digest_due(Daily, Some(now), Some(now), datetime!(2026-12-03 00:10 UTC)),
+            None
+        );
         assert_eq!(
             digest_due(Daily, Some(now), Some(now), datetime!(2026-12-03 23:59 UTC)),
             None
@@ -349,7 +349,13 @@ mod tests {
         )
         .is_some());
         // Not delivered last time: due on the next run too.
-        assert!(digest_due(Daily, Some(before), Some(now), datetime!(2026-12-03 00:10 UTC)).is_some());
+        assert!(digest_due(
+            Daily,
+            Some(before),
+            Some(now),
+            datetime!(2026-12-03 00:10 UTC)
+        )
+        .is_some());
         // Never sent, and no earlier run or one after midnight: wait for the next midnight.
         assert_eq!(digest_due(Daily, None, None, now), None);
         assert_eq!(
@@ -361,10 +367,21 @@ mod tests {
         let monday = datetime!(2026-11-30 00:00 UTC);
         assert_eq!(period_start(Weekly, now), monday);
         assert_eq!(period_start(Weekly, monday), monday);
-        let w = digest_due(Weekly, Some(datetime!(2026-11-29 12:00 UTC)), Some(before), now).unwrap();
+        let w = digest_due(
+            Weekly,
+            Some(datetime!(2026-11-29 12:00 UTC)),
+            Some(before),
+            now,
+        )
+        .unwrap();
         assert_eq!((w.from, w.to), (datetime!(2026-11-23 00:00 UTC), monday));
         assert_eq!(
-            digest_due(Weekly, Some(datetime!(2026-11-30 00:05 UTC)), Some(before), now),
+            digest_due(
+                Weekly,
+                Some(datetime!(2026-11-30 00:05 UTC)),
+                Some(before),
+                now
+            ),
             None
         );
     }

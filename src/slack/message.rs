@@ -114,7 +114,8 @@ fn url_line(r: &UrlResult, now: time::OffsetDateTime) -> String {
 /// "7-day uptime 99.31%" for a URL that just recovered, when its history knows.
 fn recovery_uptime(r: &UrlResult) -> Option<String> {
     let u = r.uptime_7d.filter(|_| r.recovered())?;
-    u.ratio.map(|_| format!("7-day uptime {}", u.percent_text()))
+    u.ratio
+        .map(|_| format!("7-day uptime {}", u.percent_text()))
 }
 
 /// The payload for an incoming webhook; `chat.postMessage` adds its `channel`.
@@ -424,12 +425,16 @@ pub fn render_digest(d: &crate::history::run::DigestReport, ctx: &RunContext) ->
             text.push_str(&format!("\nand {} more", incidents.len() - lines.len()));
         }
     }
-    blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&text, SECTION_CHARS)}}));
+    blocks.push(
+        json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&text, SECTION_CHARS)}}),
+    );
     let slowest = d.slowest();
     if let Some(s) = slowest {
-        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&format!(
+        blocks.push(
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&format!(
             "*Slowest*: {} — p95 {} ms", link(&s.shown, &clip(&s.label, 80)), s.p95_ms.unwrap_or(0)
-        ), SECTION_CHARS)}}));
+        ), SECTION_CHARS)}}),
+        );
     }
     let mut context = Vec::new();
     if let Some(repo) = &ctx.repository {
@@ -440,8 +445,12 @@ pub fn render_digest(d: &crate::history::run::DigestReport, ctx: &RunContext) ->
     }
     context.push(format!(
         "{} to {} UTC; uptime is time up (degraded counts as up) ÷ time observed",
-        crate::text::rfc3339(d.period.from).replace('T', " ").trim_end_matches('Z'),
-        crate::text::rfc3339(d.period.to).replace('T', " ").trim_end_matches('Z'),
+        crate::text::rfc3339(d.period.from)
+            .replace('T', " ")
+            .trim_end_matches('Z'),
+        crate::text::rfc3339(d.period.to)
+            .replace('T', " ")
+            .trim_end_matches('Z'),
     ));
     blocks.push(json!({"type": "context", "elements": [
         {"type": "mrkdwn", "text": clip(&context.join(" · "), 2_900)}

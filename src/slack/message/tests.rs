@@ -287,9 +287,14 @@ fn digest_names_uptime_incidents_and_the_slowest_and_stays_in_limits() {
     let text = p.to_string();
     assert!(text.contains("upcheck daily digest: 2026-12-02"), "{text}");
     assert!(text.contains("98.26% up"), "{text}");
-    assert!(text.contains("*Incidents* (1)") && text.contains("25 min") && text.contains("HTTP 503"));
+    assert!(
+        text.contains("*Incidents* (1)") && text.contains("25 min") && text.contains("HTTP 503")
+    );
     assert!(text.contains("*Slowest*") && text.contains("p95 340 ms"));
-    assert!(text.contains("Service &lt;1&gt; &amp; co"), "escaped: {text}");
+    assert!(
+        text.contains("Service &lt;1&gt; &amp; co"),
+        "escaped: {text}"
+    );
     assert_eq!(p["attachments"][0]["color"], color(Status::Down));
 
     let many = DigestReport {
