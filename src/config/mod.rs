@@ -15,13 +15,11 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 use url::Url;
 
+use crate::redact::redact_raw;
 pub use choices::{Backoff, Choice, Digest, MentionOn, NotifyPolicy, RetryOn, SlackField};
 pub use raw::{raw_secrets, Form, Input, RawInputs, Secret, ACTION_ONLY_INPUTS, INPUTS};
-pub use urls::{
-    parse_url_list, redact_raw, split_name, url_key, url_secrets, RedactedUrl, Target,
-    MAX_NAME_CHARS,
-};
-pub use values::{format_duration, parse_bool, parse_count, parse_duration, StatusSet};
+pub use urls::{parse_url_list, split_name, url_key, url_secrets, Target, MAX_NAME_CHARS};
+pub use values::{parse_bool, parse_count, parse_duration, StatusSet};
 
 /// One invalid input: which, what is wrong with the value, and what is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -368,7 +366,7 @@ impl Config {
                         "heal-interval",
                         format!(
                             "{} is too short: the service would be flooded with re-checks",
-                            format_duration(d)
+                            crate::text::format_duration(d)
                         ),
                         "use at least 100ms, e.g. 10s",
                     ));

@@ -16,35 +16,6 @@ pub fn parse_duration(value: &str) -> Result<Duration, String> {
     humantime::parse_duration(value).map_err(|e| format!("{value:?} is not a duration ({e})"))
 }
 
-/// "500ms", "3s", "1.5s", "1m30s", "2h".
-pub fn format_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    if ms < 60_000 {
-        return if ms % 1000 == 0 {
-            format!("{}s", ms / 1000)
-        } else {
-            let s = format!("{:.2}", ms as f64 / 1000.0);
-            format!("{}s", s.trim_end_matches('0').trim_end_matches('.'))
-        };
-    }
-    let secs = d.as_secs();
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
-
 /// The toolkit's strict booleans: `true|True|TRUE|false|False|FALSE`.
 pub fn parse_bool(value: &str) -> Result<bool, String> {
     match value {
@@ -144,17 +115,6 @@ mod tests {
             .contains("\"5 parsecs\""));
         assert!(parse_duration("-1").is_err());
         assert!(parse_duration("").is_err());
-    }
-
-    #[test]
-    fn durations_format() {
-        let ms = Duration::from_millis;
-        assert_eq!(format_duration(ms(500)), "500ms");
-        assert_eq!(format_duration(ms(1000)), "1s");
-        assert_eq!(format_duration(ms(1500)), "1.5s");
-        assert_eq!(format_duration(ms(1250)), "1.25s");
-        assert_eq!(format_duration(ms(90_000)), "1m30s");
-        assert_eq!(format_duration(ms(7_200_000)), "2h");
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub fn record_run(
     let keys: Vec<String> = report.results.iter().map(|r| r.key.clone()).collect();
     history.prune(now, keys.iter().map(String::as_str));
     for r in &mut report.results {
-        r.uptime_7d = history.get(&r.key).map(|u| u.uptime(WEEK, now));
+        r.uptime_7d = history.get(&r.key).and_then(|u| u.uptime(WEEK, now).ratio);
     }
     errors
 }
@@ -187,7 +187,7 @@ pub fn digest(entries: &[Entry<'_>], period: Period) -> DigestReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::RedactedUrl;
+    use crate::redact::RedactedUrl;
     use time::macros::datetime;
 
     fn result(status: Status, failure: Option<Failure>) -> UrlResult {
@@ -293,11 +293,14 @@ mod tests {
             };
             let now = t0 + time::Duration::minutes(5 * i);
             assert!(record_run(&mut h, &mut report, now).is_empty());
-            let u = report.results[0].uptime_7d.unwrap();
+            let u = report.results[0].uptime_7d;
+            if i == 0 {
+                assert_eq!(u, None, "a first sample stands for no time");
+            }
             if i == 3 {
                 // 15 minutes observed, 5 of them down.
-                assert_eq!(u.observed, Duration::from_secs(900));
-                assert!((u.ratio.unwrap() - 2.0 / 3.0).abs() < 1e-9, "{u:?}");
+                assert_eq!(h.uptime("k", WEEK, now).observed, Duration::from_secs(900));
+                assert!((u.unwrap() - 2.0 / 3.0).abs() < 1e-9, "{u:?}");
             }
         }
         assert_eq!(h.get("k").unwrap().name.as_deref(), Some("Home"));
