@@ -13,6 +13,8 @@ use std::time::Duration;
 use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::CertificateDer;
 use url::Url;
 
 use crate::redact::redact_raw;
@@ -678,6 +680,19 @@ fn load_ca(value: &str) -> Result<Vec<u8>, InputError> {
             block.parse_x509().map_err(|_| bad())?;
             count += 1;
         }
+    }
+    // The client reads the PEM again with its own parser and adds each certificate to its
+    // roots: what it would refuse is refused here, as an input error.
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let bad = || {
+            InputError::new(
+                "ca-cert",
+                "it holds a PEM block that is not a valid certificate",
+                accepted,
+            )
+        };
+        roots.add(cert.map_err(|_| bad())?).map_err(|_| bad())?;
     }
     if count == 0 {
         return Err(InputError::new(

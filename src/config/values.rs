@@ -53,7 +53,9 @@ impl StatusSet {
             }
             let range = parse_status_piece(piece)?;
             ranges.push(range);
-            parts.push(piece.to_ascii_lowercase());
+            // Shown in reasons and outputs: any whitespace inside becomes one space.
+            let shown: Vec<&str> = piece.split_whitespace().collect();
+            parts.push(shown.join(" ").to_ascii_lowercase());
         }
         Ok(StatusSet {
             ranges,
@@ -147,5 +149,17 @@ mod tests {
         assert!(StatusSet::parse("300-200").is_err());
         assert!(StatusSet::parse("6xx").is_err());
         assert!(StatusSet::parse("99").is_err());
+    }
+
+    #[test]
+    fn a_status_set_is_shown_without_control_characters() {
+        // Found by fuzzing: a vertical tab inside a range was shown, and reached outputs, as is.
+        let set = StatusSet::parse("200\u{b}-349").unwrap();
+        assert_eq!(set.to_string(), "200 -349");
+        assert!(set.contains(200) && set.contains(349) && !set.contains(350));
+        assert_eq!(
+            StatusSet::parse(" 200 - 204").unwrap().to_string(),
+            "200 - 204"
+        );
     }
 }

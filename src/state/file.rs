@@ -148,6 +148,14 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
     };
     let history = value.as_object_mut().and_then(|o| o.remove("history"));
     match serde_json::from_value::<State>(value) {
+        // A file that is not all UTF-8 can fail the version check above and still parse here.
+        Ok(state) if state.version > VERSION => (
+            State::default(),
+            Some(LoadProblem::Newer {
+                path: path.to_path_buf(),
+                found: state.version,
+            }),
+        ),
         Ok(mut state) => match history.map(serde_json::from_value::<History>) {
             None => (state, None),
             Some(Ok(h)) => {
@@ -289,6 +297,19 @@ mod tests {
         std::fs::create_dir_all(&unreadable).unwrap();
         let (_, problem) = load(&unreadable);
         assert!(problem.unwrap().to_string().contains("cannot be read"));
+    }
+
+    #[test]
+    fn a_newer_file_with_a_stray_byte_is_not_read_as_this_format() {
+        // Found by fuzzing: invalid UTF-8 in an ignored field hid the version from the check.
+        let path = dir("stray-byte").join("state.json");
+        std::fs::write(&path, b"{\"version\": 2, \"other\": \"\xff\"}").unwrap();
+        let (state, problem) = load(&path);
+        assert_eq!(state, State::default());
+        assert!(
+            matches!(problem, Some(LoadProblem::Newer { found: 2, .. })),
+            "{problem:?}"
+        );
     }
 
     #[test]
