@@ -144,7 +144,21 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
     // The history is read on its own, so damage there costs only the history.
     let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
-        Err(e) => return (State::default(), Some(corrupt(e))),
+        // Not a JSON value (invalid UTF-8 in a string, say): a state may still parse, since its
+        // unknown fields are skipped unread.
+        Err(e) => {
+            return match serde_json::from_slice::<State>(&bytes) {
+                Ok(state) if state.version > VERSION => (
+                    State::default(),
+                    Some(LoadProblem::Newer {
+                        path: path.to_path_buf(),
+                        found: state.version,
+                    }),
+                ),
+                Ok(state) => (state, None),
+                Err(_) => (State::default(), Some(corrupt(e))),
+            }
+        }
     };
     let history = value.as_object_mut().and_then(|o| o.remove("history"));
     match serde_json::from_value::<State>(value) {
@@ -303,11 +317,14 @@ mod tests {
     fn a_newer_file_with_a_stray_byte_is_not_read_as_this_format() {
         // Found by fuzzing: invalid UTF-8 in an ignored field hid the version from the check.
         let path = dir("stray-byte").join("state.json");
-        std::fs::write(&path, b"{\"version\": 2, \"other\": \"\xff\"}").unwrap();
+        let newer = VERSION + 1;
+        let mut bytes = format!("{{\"version\": {newer}, \"other\": \"").into_bytes();
+        bytes.extend_from_slice(b"\xff\"}");
+        std::fs::write(&path, bytes).unwrap();
         let (state, problem) = load(&path);
         assert_eq!(state, State::default());
         assert!(
-            matches!(problem, Some(LoadProblem::Newer { found: 2, .. })),
+            matches!(problem, Some(LoadProblem::Newer { found, .. }) if found == newer),
             "{problem:?}"
         );
     }
