@@ -229,6 +229,8 @@ pub async fn digest(
         return None;
     }
     let Some(to) = crate::slack::destination(&config.slack) else {
+        // Said once per period, not on every run.
+        state.digest_sent = Some(now);
         return Some(Err(format!(
             "digest: {kind} is set but no slack-webhook, SLACK_WEBHOOK_URL or slack-token is; no digest is sent"
         )));
