@@ -642,6 +642,7 @@ async fn heartbeat(
 }
 
 /// Step outputs and the job summary; exit 3 when either cannot be written.
+#[allow(clippy::too_many_arguments)]
 fn write_files(
     log: Log,
     env: &Surroundings,
