@@ -71,6 +71,10 @@ fuzz_target!(|data: &[u8]| {
             for s in &secrets {
                 public = public.replacen(s, "", 1);
             }
+            // The error's own words, after a redacted piece.
+            public.push_str(
+                " ***\" is not a valid URL ***\" is not an http or https URL ***\" has no host no URL given",
+            );
             for s in secrets {
                 assert_no_secret("a URL list error", &e, s, &public);
             }

@@ -129,14 +129,14 @@ pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
                 crate::text::clip(&redact_raw(piece), 200)
             )
         })?;
+        // Another scheme's URL may carry user info where the URL parser sees none (in an opaque
+        // path, `htps:https://user:pw@host`): shown through the raw redaction as well.
+        let refused = || redact_raw(RedactedUrl::new(&url).as_str());
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!(
-                "{:?} is not an http or https URL",
-                RedactedUrl::new(&url).as_str()
-            ));
+            return Err(format!("{:?} is not an http or https URL", refused()));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(format!("{:?} has no host", RedactedUrl::new(&url).as_str()));
+            return Err(format!("{:?} has no host", refused()));
         }
         let shown = RedactedUrl::new(&url);
         let position = targets.iter().filter(|t| t.shown == shown).count();
@@ -216,6 +216,15 @@ mod tests {
             .unwrap_err()
             .contains("control character"));
         assert!(parse_url_list(&format!("{}=https://h/", "n".repeat(100))).is_ok());
+    }
+
+    #[test]
+    fn user_info_in_another_schemes_path_is_redacted() {
+        // Found by fuzzing: `httftpp:` is a scheme of its own, so the URL parser saw the
+        // credentials only as part of an opaque path and the error showed them.
+        let e = parse_url_list("httftpp:http://bob:pw@a/ x").unwrap_err();
+        assert!(!e.contains("bob") && !e.contains("pw@"), "{e}");
+        assert!(e.contains("is not an http or https URL"), "{e}");
     }
 
     #[test]

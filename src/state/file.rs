@@ -139,7 +139,7 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
     }
     let corrupt = |e: serde_json::Error| LoadProblem::Corrupt {
         path: path.to_path_buf(),
-        detail: crate::text::clip(&e.to_string(), 120),
+        detail: crate::text::clip(&crate::redact::log_safe(&e.to_string()), 120),
     };
     // The history is read on its own, so damage there costs only the history.
     let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
@@ -180,7 +180,7 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
                 state,
                 Some(LoadProblem::History {
                     path: path.to_path_buf(),
-                    detail: crate::text::clip(&e.to_string(), 160),
+                    detail: crate::text::clip(&crate::redact::log_safe(&e.to_string()), 160),
                 }),
             ),
         },
@@ -311,6 +311,21 @@ mod tests {
         std::fs::create_dir_all(&unreadable).unwrap();
         let (_, problem) = load(&unreadable);
         assert!(problem.unwrap().to_string().contains("cannot be read"));
+    }
+
+    #[test]
+    fn a_corrupt_files_warning_holds_no_control_character() {
+        // Found by fuzzing: serde's message quoted the file's text, a DEL included.
+        let path = dir("control").join("state.json");
+        std::fs::write(
+            &path,
+            "{\"version\": 1, \"urls\": {\"k\": {\"status\": \"d\u{7f}wn\"}}}",
+        )
+        .unwrap();
+        let (_, problem) = load(&path);
+        let text = problem.unwrap().to_string();
+        assert!(text.contains("is not valid state JSON"), "{text}");
+        assert!(!text.chars().any(char::is_control), "{text:?}");
     }
 
     #[test]
