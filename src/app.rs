@@ -60,6 +60,10 @@ pub struct Surroundings {
     /// When the step started: the time limit of the network calls after the checks counts
     /// from here.
     pub started: Instant,
+    /// `UPCHECK_NOW`: a fixed "now" (a testing aid), else the system clock.
+    pub clock: crate::clock::Clock,
+    /// `UPCHECK_NOW` was set to something that is not a time: an input error.
+    pub clock_error: Option<crate::clock::BadClock>,
 }
 
 impl Surroundings {
@@ -70,6 +74,8 @@ impl Surroundings {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         };
+        let clock =
+            crate::clock::Clock::from_value(std::env::var(crate::clock::VAR).ok().as_deref());
         Surroundings {
             actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             output_file: path("GITHUB_OUTPUT"),
@@ -79,6 +85,8 @@ impl Surroundings {
             place: state::Place::from_env(),
             run: RunContext::from_env(),
             started,
+            clock: clock.clone().unwrap_or_default(),
+            clock_error: clock.err(),
         }
     }
 }
@@ -99,6 +107,10 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         Err(exit) => return exit,
     };
     mask(log, &config.secrets);
+    if let Some(e) = &env.clock_error {
+        log.fail("upcheck: invalid input", &e.to_string());
+        return Exit::BadInput;
+    }
     let Some((client, side)) = clients(log, &env, &config) else {
         return Exit::ToolFailed;
     };
@@ -115,6 +127,9 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         || signals.caught(),
     )
     .await;
+    if let Some(now) = env.clock.fixed() {
+        report.started_at = now;
+    }
     let thresholds = state::Thresholds {
         failure: config.state.failure_threshold,
         success: config.state.success_threshold,
@@ -122,6 +137,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     let now = report.started_at;
     heal_phase(
         log,
+        &env,
         &config,
         &mut report,
         memory.as_mut().map(|m| &mut m.state),
@@ -143,6 +159,19 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
         None => (false, Vec::new()),
     };
+
+    // The history (without a state file, this run's alone): rebuilt from history-url when
+    // empty, then this run recorded on the final results, before anything shows them.
+    let mut scratch = crate::history::History::new();
+    let history = memory
+        .as_mut()
+        .map_or(&mut scratch, |m| &mut m.state.history);
+    let (h, cancel) = (&config.history, &signals.cancel);
+    let notes =
+        crate::history_io::update(h, &config.targets, history, &mut report, &side, cancel, now)
+            .await;
+    notes.warnings.iter().for_each(|w| log.warn(w));
+    notes.info.iter().for_each(|line| log.info(line));
 
     let view = RunView::new(&report);
     show(log, cli.json, &view);
@@ -200,6 +229,35 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     }
     let others = Others::of(&config, &channels, &issues);
 
+    // The digest, when due, by the same deadline; then the history's views and the site.
+    if let Some(m) = &mut memory {
+        let budget = deadline.saturating_duration_since(Instant::now());
+        let sent = crate::history_io::digest(
+            &config,
+            &mut m.state,
+            &report,
+            &env.run,
+            &side,
+            cancel,
+            budget,
+            now,
+        )
+        .await;
+        match sent {
+            Some(Ok(line)) => log.info(&line),
+            Some(Err(warning)) => log.warn(&warning),
+            None => {}
+        }
+    }
+    let history = memory.as_ref().map_or(&scratch, |m| &m.state.history);
+    let views = crate::history_io::views(history, &config.targets, now);
+    let site = crate::history_io::site_phase(h, &env.place, history, &config.targets, now);
+    site.warnings.iter().for_each(|w| log.warn(w));
+    site.info.iter().for_each(|line| log.info(line));
+    if site.failed {
+        exit = exit.max(Exit::ToolFailed);
+    }
+
     if let Some(mut m) = memory {
         let told = state::OthersTold {
             notified: channels.notified(),
@@ -227,6 +285,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         &slack,
         &others,
         state_note.as_deref(),
+        &views,
     ));
     if exit == Exit::Down && !log.on_actions() && report.cancelled.is_some() {
         log.info("cancelled before every check finished");
@@ -304,6 +363,7 @@ fn show(log: Log, json: bool, view: &RunView) {
 )]
 async fn heal_phase(
     log: Log,
+    env: &Surroundings,
     config: &Config,
     report: &mut RunReport,
     saved: Option<&mut state::State>,
@@ -321,7 +381,7 @@ async fn heal_phase(
     if down.is_empty() {
         return;
     }
-    let now = time::OffsetDateTime::now_utc();
+    let now = env.clock.now();
     let last = saved.as_deref().and_then(|s| s.heal_called);
     if let Err(crate::heal::NotCalled::Cooldown { last }) =
         crate::heal::cooldown_passed(&config.heal, last, now)
@@ -595,6 +655,10 @@ async fn heartbeat(
 }
 
 /// Step outputs and the job summary; exit 3 when either cannot be written.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a phase takes what it needs by name"
+)]
 fn write_files(
     log: Log,
     env: &Surroundings,
@@ -603,11 +667,13 @@ fn write_files(
     slack: &crate::slack::Outcome,
     others: &Others,
     state_note: Option<&str>,
+    history: &crate::history_io::Views,
 ) -> Exit {
     let report = view.report;
     let mut exit = Exit::Healthy;
     if let Some(path) = &env.output_file {
-        let values = outputs::outputs(report, slack, others.notified, &others.errors);
+        let mut values = outputs::outputs(report, slack, others.notified, &others.errors);
+        values.push(("uptime", history.uptime.clone()));
         if let Err(e) = outputs::write(path, &values) {
             let why = format!(
                 "cannot write step outputs to $GITHUB_OUTPUT ({}): {e}",
@@ -633,6 +699,7 @@ fn write_files(
         notes.extend(others.lines.iter().map(String::as_str));
         notes.extend(state_note);
         let markdown = summary::render(view, &settings, &notes);
+        let markdown = summary::with_section(markdown, &history.summary);
         if let Err(e) = summary::write(path, &markdown) {
             let why = format!(
                 "cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}",

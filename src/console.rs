@@ -10,7 +10,7 @@ pub fn render(view: &RunView) -> String {
     let width = view
         .urls
         .iter()
-        .map(|v| v.url.chars().count())
+        .map(|v| v.named.chars().count())
         .max()
         .unwrap_or(0)
         .min(60);
@@ -27,7 +27,7 @@ pub fn render(view: &RunView) -> String {
             "  {} {:<8} {:<width$}  {:>3}  {:>7}  {}/{} attempt{}",
             r.status.icon(),
             r.status.as_str(),
-            v.url,
+            v.named,
             http,
             time,
             r.attempts,

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod channels;
 pub mod check;
+pub mod clock;
 pub mod config;
 pub mod console;
 pub mod deadline;
@@ -15,6 +16,7 @@ pub mod github;
 pub mod heal;
 pub mod heartbeat;
 pub mod history;
+pub mod history_io;
 pub mod incidents;
 pub mod log;
 pub mod net;

@@ -24,7 +24,7 @@ use common::{
 use serde_json::Value;
 
 /// The contract's outputs, and nothing else.
-const OUTPUT_NAMES: [&str; 12] = [
+const OUTPUT_NAMES: [&str; 13] = [
     "healthy",
     "status",
     "previous-status",
@@ -37,6 +37,7 @@ const OUTPUT_NAMES: [&str; 12] = [
     "notify-error",
     "healed",
     "heal-error",
+    "uptime",
 ];
 
 // ---- helpers -----------------------------------------------------------------------------

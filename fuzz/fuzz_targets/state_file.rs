@@ -1,4 +1,4 @@
-//! The state file, every format this version reads (1, and 0 before it was numbered): the bytes
+//! The state file, every format this version reads (1 to 3, and 0 before it was numbered): the bytes
 //! of a file through `state::file::load`. A state it loads saves and loads back equal; a file it
 //! cannot use is a fresh start whose reason is one line; a newer format is named as such.
 #![no_main]
@@ -41,6 +41,16 @@ fuzz_target!(|data: &[u8]| {
                 problem.is_none(),
                 "a saved state does not load: {problem:?}"
             );
+            assert_eq!(again, state, "a state changed through a save");
+        }
+        // A damaged history costs only the history: the rest is kept, and saves and loads back.
+        Some(problem @ LoadProblem::History { .. }) => {
+            assert!(state.history.is_empty(), "a damaged history is dropped");
+            assert_one_line("a state file warning", &problem.to_string());
+            let copy = dir().join("copy.json");
+            save(&copy, &state).expect("a loaded state saves");
+            let (again, problem) = load(&copy);
+            assert!(problem.is_none(), "a saved state does not load: {problem:?}");
             assert_eq!(again, state, "a state changed through a save");
         }
         Some(problem) => {

@@ -18,9 +18,9 @@ use rustls::pki_types::CertificateDer;
 use url::Url;
 
 use crate::redact::redact_raw;
-pub use choices::{Backoff, Choice, MentionOn, NotifyPolicy, RetryOn, SlackField};
+pub use choices::{Backoff, Choice, Digest, MentionOn, NotifyPolicy, RetryOn, SlackField};
 pub use raw::{raw_secrets, Form, Input, RawInputs, Secret, ACTION_ONLY_INPUTS, INPUTS};
-pub use urls::{parse_url_list, url_key, Target};
+pub use urls::{parse_url_list, split_name, url_key, url_secrets, Target, MAX_NAME_CHARS};
 pub use values::{parse_bool, parse_count, parse_duration, StatusSet};
 
 /// One invalid input: which, what is wrong with the value, and what is accepted.
@@ -139,6 +139,21 @@ pub struct HealSettings {
     pub cooldown: Duration,
 }
 
+/// The history's views: the status site, the Slack digest, and where to rebuild it from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistorySettings {
+    /// `status-dir`: where the status site is written (relative to the working directory).
+    pub status_dir: Option<PathBuf>,
+    /// `status-title`: the page's title.
+    pub status_title: String,
+    pub digest: Digest,
+    /// `history-url`: a published `history.json`, read when the state holds no history.
+    pub url: Option<Url>,
+}
+
+/// The default `status-title`.
+pub const DEFAULT_STATUS_TITLE: &str = "Status";
+
 /// Incidents as GitHub issues (`github-issues`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssueSettings {
@@ -163,6 +178,7 @@ pub struct Config {
     pub state: StateSettings,
     pub heal: HealSettings,
     pub heartbeat_url: Option<Url>,
+    pub history: HistorySettings,
     pub issues: IssueSettings,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
@@ -396,6 +412,7 @@ impl Config {
             )?,
         };
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
+        let history = history_settings(&raw, &mut secrets)?;
         let issues = issue_settings(&raw)?;
 
         secrets.retain(|s| !s.trim().is_empty());
@@ -414,10 +431,48 @@ impl Config {
             state,
             heal,
             heartbeat_url,
+            history,
             issues,
             secrets,
         })
     }
+}
+
+fn history_settings(
+    raw: &RawInputs,
+    secrets: &mut Vec<String>,
+) -> Result<HistorySettings, InputError> {
+    let url = http_url("history-url", &raw.history_url)?;
+    if let Some(u) = &url {
+        secrets.extend(url_secrets(u));
+    }
+    let status_title = raw
+        .status_title
+        .clone()
+        .unwrap_or_else(|| DEFAULT_STATUS_TITLE.to_string());
+    if status_title.chars().count() > 200 || status_title.chars().any(char::is_control) {
+        return Err(InputError::new(
+            "status-title",
+            "the title is longer than 200 characters or holds a line break",
+            "give one line of at most 200 characters",
+        ));
+    }
+    let status_dir = raw.status_dir.as_ref().map(PathBuf::from);
+    if let Some(dir) = &raw.status_dir {
+        if dir.contains(['\n', '\r']) {
+            return Err(InputError::new(
+                "status-dir",
+                "the path contains a line break",
+                "give one directory path",
+            ));
+        }
+    }
+    Ok(HistorySettings {
+        status_dir,
+        status_title,
+        digest: choice("digest", &raw.digest, Digest::Off)?,
+        url,
+    })
 }
 
 fn request_spec(raw: &RawInputs, secrets: &mut Vec<String>) -> Result<RequestSpec, InputError> {

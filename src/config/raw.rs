@@ -123,7 +123,7 @@ macro_rules! inputs {
 }
 
 inputs! {
-    /// URLs to check, separated by newlines or `|` (positional URLs are added to these)
+    /// URLs to check, separated by newlines or `|`; `Name=https://…` names one (positional URLs are added to these)
     url: "url" <"URLS"> Text, WhenParsed;
     /// Total requests per URL, the first included [default: 3]
     max_attempts: "max-attempts" <"N"> Text, No;
@@ -225,6 +225,14 @@ inputs! {
     issue_labels: "issue-labels" <"LIST"> Text, No;
     /// GitHub logins assigned to the incident issues, comma-separated
     issue_assignees: "issue-assignees" <"LOGINS"> Text, No;
+    /// Write a static status page, badges and history.json into this directory
+    status_dir: "status-dir" <"DIR"> Text, No;
+    /// The status page's title [default: Status]
+    status_title: "status-title" <"TEXT"> Text, No;
+    /// A Slack digest of the history: daily, weekly or off [default: off]
+    digest: "digest" <"WHEN"> Text, No;
+    /// A published history.json to rebuild the history from when the state holds none
+    history_url: "history-url" <"URL"> Text, WhenParsed;
 }
 
 impl RawInputs {

@@ -15,6 +15,7 @@ pub fn url(s: &str) -> RedactedUrl {
 pub fn up(u: &str) -> UrlResult {
     UrlResult {
         url: url(u),
+        name: None,
         key: u.to_string(),
         status: Status::Up,
         http_status: Some(200),
@@ -28,6 +29,7 @@ pub fn up(u: &str) -> UrlResult {
         cert_not_after: None,
         memory: None,
         healed: None,
+        uptime_7d: None,
     }
 }
 

@@ -12,8 +12,11 @@ pub struct UrlView<'a> {
     pub result: &'a UrlResult,
     /// The URL as shown (redacted).
     pub url: &'a str,
-    /// The shown URL without `https://` or `http://`, for link labels.
+    /// The display name, else the shown URL without `https://` or `http://`: link labels.
     pub label: &'a str,
+    /// "Shop (https://shop.example/?k=***)" for a named URL, else the shown URL: for tables
+    /// and the log, where the URL itself is shown too.
+    pub named: String,
     /// Why it is down or degraded, with the thresholds' note (`UrlResult::reason`).
     pub reason: Option<String>,
     /// "back up after …", "new: down since …", "down since … (…)" (`UrlResult::outage_note`).
@@ -30,9 +33,11 @@ impl<'a> UrlView<'a> {
         UrlView {
             result: r,
             url,
-            label: url
-                .trim_start_matches("https://")
-                .trim_start_matches("http://"),
+            label: r.name.as_deref().unwrap_or_else(|| {
+                url.trim_start_matches("https://")
+                    .trim_start_matches("http://")
+            }),
+            named: r.named_url(),
             reason: r.reason(),
             outage: r.outage_note(now),
             final_url: r.final_url.as_ref().filter(|u| *u != &r.url),
