@@ -274,7 +274,7 @@ fn the_page_renders_in_chromium_with_no_network_request() {
         &page,
         &[
             format!("--screenshot={}", shot.display()),
-            "--window-size=1200,1600".into(),
+            "--window-size=1200,2100".into(),
         ],
     );
     // Dark: Chromium reports prefers-color-scheme: dark.
@@ -286,7 +286,7 @@ fn the_page_renders_in_chromium_with_no_network_request() {
         &page,
         &[
             format!("--screenshot={}", dark.display()),
-            "--window-size=1200,1600".into(),
+            "--window-size=1200,2100".into(),
             "--force-dark-mode".into(),
         ],
     );
