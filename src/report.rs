@@ -215,6 +215,8 @@ impl fmt::Display for Degradation {
 #[derive(Debug, Clone)]
 pub struct UrlResult {
     pub url: RedactedUrl,
+    /// The display name given in the `url` input (`Name=https://…`).
+    pub name: Option<String>,
     /// The URL's identity in the state between runs (see `config::url_key`).
     pub key: String,
     pub status: Status,
@@ -240,6 +242,8 @@ pub struct UrlResult {
     pub memory: Option<Memory>,
     /// Came back after the restart hook was called, this long after the call.
     pub healed: Option<Duration>,
+    /// The URL's uptime over the last 7 days, this run included (from the history).
+    pub uptime_7d: Option<crate::history::Uptime>,
 }
 
 /// What the state between runs adds to one URL's result.
@@ -290,6 +294,19 @@ impl fmt::Display for Held {
 }
 
 impl UrlResult {
+    /// The display name, else the shown URL.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(self.url.as_str())
+    }
+
+    /// "Shop (https://shop.example/?k=***)" for a named URL, else the shown URL.
+    pub fn named_url(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{name} ({})", self.url),
+            None => self.url.to_string(),
+        }
+    }
+
     /// Whether this URL's counted status changed since the last run.
     pub fn changed(&self) -> bool {
         is_change(self.status, self.memory.as_ref().and_then(|m| m.previous))
@@ -460,6 +477,7 @@ impl RunReport {
 #[derive(Debug, Serialize)]
 pub struct ResultJson<'a> {
     pub url: &'a RedactedUrl,
+    pub name: Option<&'a str>,
     pub status: Status,
     pub http_status: Option<u16>,
     pub attempts: u32,
@@ -488,6 +506,7 @@ impl UrlResult {
         let failing = self.failure.is_some();
         ResultJson {
             url: &self.url,
+            name: self.name.as_deref(),
             status: self.status,
             http_status: self.http_status,
             attempts: self.attempts,

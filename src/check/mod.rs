@@ -87,6 +87,7 @@ pub async fn check_url(
 ) -> UrlResult {
     let mut result = UrlResult {
         url: target.shown.clone(),
+        name: target.name.clone(),
         key: target.key.clone(),
         status: Status::Unknown,
         http_status: None,
@@ -100,6 +101,7 @@ pub async fn check_url(
         cert_not_after: None,
         memory: None,
         healed: None,
+        uptime_7d: None,
     };
     loop {
         if cancel.is_cancelled() {

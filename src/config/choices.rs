@@ -126,6 +126,15 @@ choice_enum! {
     }
 }
 
+choice_enum! {
+    /// The `digest` input: how often Slack gets a summary of the history.
+    pub enum Digest ("a digest schedule") {
+        Daily = "daily",
+        Weekly = "weekly",
+        Off = "off",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +157,7 @@ mod tests {
         round_trip::<NotifyPolicy>();
         round_trip::<MentionOn>();
         round_trip::<SlackField>();
+        round_trip::<Digest>();
     }
 
     #[test]

@@ -15,9 +15,11 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 use url::Url;
 
-pub use choices::{Backoff, Choice, MentionOn, NotifyPolicy, RetryOn, SlackField};
+pub use choices::{Backoff, Choice, Digest, MentionOn, NotifyPolicy, RetryOn, SlackField};
 pub use raw::{raw_secrets, Form, Input, RawInputs, Secret, ACTION_ONLY_INPUTS, INPUTS};
-pub use urls::{parse_url_list, redact_raw, url_key, RedactedUrl, Target};
+pub use urls::{
+    parse_url_list, redact_raw, split_name, url_key, url_secrets, RedactedUrl, Target, MAX_NAME_CHARS,
+};
 pub use values::{format_duration, parse_bool, parse_count, parse_duration, StatusSet};
 
 /// One invalid input: which, what is wrong with the value, and what is accepted.
@@ -119,6 +121,21 @@ pub struct HealSettings {
     pub cooldown: Duration,
 }
 
+/// The history's views: the status site, the Slack digest, and where to rebuild it from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistorySettings {
+    /// `status-dir`: where the status site is written (relative to the working directory).
+    pub status_dir: Option<PathBuf>,
+    /// `status-title`: the page's title.
+    pub status_title: String,
+    pub digest: Digest,
+    /// `history-url`: a published `history.json`, read when the state holds no history.
+    pub url: Option<Url>,
+}
+
+/// The default `status-title`.
+pub const DEFAULT_STATUS_TITLE: &str = "Status";
+
 /// Everything a run needs, validated. Built once, read-only afterwards.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -132,6 +149,7 @@ pub struct Config {
     pub state: StateSettings,
     pub heal: HealSettings,
     pub heartbeat_url: Option<Url>,
+    pub history: HistorySettings,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
 }
@@ -363,6 +381,7 @@ impl Config {
             )?,
         };
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
+        let history = history_settings(&raw, &mut secrets)?;
 
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
@@ -379,9 +398,47 @@ impl Config {
             state,
             heal,
             heartbeat_url,
+            history,
             secrets,
         })
     }
+}
+
+fn history_settings(
+    raw: &RawInputs,
+    secrets: &mut Vec<String>,
+) -> Result<HistorySettings, InputError> {
+    let url = http_url("history-url", &raw.history_url)?;
+    if let Some(u) = &url {
+        secrets.extend(url_secrets(u));
+    }
+    let status_title = raw
+        .status_title
+        .clone()
+        .unwrap_or_else(|| DEFAULT_STATUS_TITLE.to_string());
+    if status_title.chars().count() > 200 || status_title.chars().any(char::is_control) {
+        return Err(InputError::new(
+            "status-title",
+            "the title is longer than 200 characters or holds a line break",
+            "give one line of at most 200 characters",
+        ));
+    }
+    let status_dir = raw.status_dir.as_ref().map(PathBuf::from);
+    if let Some(dir) = &raw.status_dir {
+        if dir.contains(['\n', '\r']) {
+            return Err(InputError::new(
+                "status-dir",
+                "the path contains a line break",
+                "give one directory path",
+            ));
+        }
+    }
+    Ok(HistorySettings {
+        status_dir,
+        status_title,
+        digest: choice("digest", &raw.digest, Digest::Off)?,
+        url,
+    })
 }
 
 fn request_spec(raw: &RawInputs, secrets: &mut Vec<String>) -> Result<RequestSpec, InputError> {

@@ -211,6 +211,14 @@ inputs! {
     heal_interval: "heal-interval" <"DURATION"> Text, No;
     /// Least time between two hook calls [default: 30m]
     heal_cooldown: "heal-cooldown" <"DURATION"> Text, No;
+    /// Write a static status page, badges and history.json into this directory
+    status_dir: "status-dir" <"DIR"> Text, No;
+    /// The status page's title [default: Status]
+    status_title: "status-title" <"TEXT"> Text, No;
+    /// A Slack digest of the history: daily, weekly or off [default: off]
+    digest: "digest" <"WHEN"> Text, No;
+    /// A published history.json to rebuild the history from when the state holds none
+    history_url: "history-url" <"URL"> Text, WhenParsed;
 }
 
 impl RawInputs {

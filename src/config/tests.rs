@@ -487,7 +487,7 @@ fn raw_secrets_come_from_the_table() {
     wanted.sort();
     assert_eq!(found, wanted);
     for input in INPUTS {
-        let parsed_later = ["url", "cookie"].contains(&input.name);
+        let parsed_later = ["url", "cookie", "history-url"].contains(&input.name);
         assert_eq!(
             input.secret == Secret::WhenParsed,
             parsed_later,

@@ -53,6 +53,9 @@ impl Serialize for RedactedUrl {
 pub struct Target {
     pub url: Url,
     pub shown: RedactedUrl,
+    /// The display name of a `Name=https://…` line, shown instead of the URL where a label is
+    /// wanted (the redacted URL stays beside it).
+    pub name: Option<String>,
     /// The URL's identity in the state between runs (`url_key`): derived from what is shown,
     /// never from a secret.
     pub key: String,
@@ -78,6 +81,56 @@ pub fn url_key(shown: &RedactedUrl, position: usize) -> String {
 impl Target {
     /// The parts of this URL that must be masked: user name, password and query values.
     pub fn secrets(&self) -> Vec<String> {
+        url_secrets(&self.url)
+    }
+
+    /// The display name, else the shown URL.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(self.shown.as_str())
+    }
+}
+
+/// Display names are at most this many characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// `Name=https://…`: the text before the first `=`, when that `=` comes before `://`, is a
+/// display name (trimmed; not empty, at most 100 characters, no control characters). Returns
+/// the name and the URL text.
+pub fn split_name(piece: &str) -> Result<(Option<String>, &str), String> {
+    let Some(eq) = piece.find('=') else {
+        return Ok((None, piece));
+    };
+    if piece.find("://").is_none_or(|scheme| eq > scheme) {
+        return Ok((None, piece));
+    }
+    let (name, url) = (piece[..eq].trim(), piece[eq + 1..].trim());
+    let shown = || {
+        Url::parse(url).map_or_else(|_| redact_raw(url), |u| RedactedUrl::new(&u).0)
+    };
+    if name.is_empty() {
+        return Err(format!(
+            "the display name before `=` in {:?} is empty",
+            crate::text::clip(&shown(), 200)
+        ));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "the display name of {:?} is longer than {MAX_NAME_CHARS} characters",
+            crate::text::clip(&shown(), 200)
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "the display name of {:?} holds a control character",
+            crate::text::clip(&shown(), 200)
+        ));
+    }
+    Ok((Some(name.to_string()), url))
+}
+
+/// The user name, password and query values of a URL (raw and percent-decoded): what must be
+/// masked.
+pub fn url_secrets(url: &Url) -> Vec<String> {
         let mut out = Vec::new();
         let decode = |s: &str| {
             url::form_urlencoded::parse(format!("x={s}").as_bytes())
@@ -85,13 +138,13 @@ impl Target {
                 .map(|(_, v)| v.into_owned())
                 .unwrap_or_default()
         };
-        for raw in [self.url.username(), self.url.password().unwrap_or("")] {
+        for raw in [url.username(), url.password().unwrap_or("")] {
             if !raw.is_empty() {
                 out.push(raw.to_string());
                 out.push(decode(raw));
             }
         }
-        if let Some(query) = self.url.query() {
+        if let Some(query) = url.query() {
             for piece in query.split('&') {
                 if let Some((_, value)) = piece.split_once('=') {
                     out.push(value.to_string());
@@ -100,7 +153,6 @@ impl Target {
             }
         }
         out
-    }
 }
 
 /// Redact text that did not parse as a URL: anything before an `@` in the authority, and the
@@ -130,6 +182,7 @@ pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
         if piece.is_empty() {
             continue;
         }
+        let (name, piece) = split_name(piece)?;
         let url = Url::parse(piece).map_err(|e| {
             format!(
                 "{:?} is not a valid URL ({e})",
@@ -148,7 +201,12 @@ pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
         let shown = RedactedUrl::new(&url);
         let position = targets.iter().filter(|t| t.shown == shown).count();
         let key = url_key(&shown, position);
-        targets.push(Target { url, shown, key });
+        targets.push(Target {
+            url,
+            shown,
+            name,
+            key,
+        });
     }
     if targets.is_empty() {
         return Err("no URL given".into());
@@ -190,6 +248,32 @@ mod tests {
     }
 
     #[test]
+    fn display_names_before_the_scheme() {
+        let list = parse_url_list(
+            " Shop = https://shop.example/?k=v | https://h/?a=b=c\nAPI (EU)=http://api/x",
+        )
+        .unwrap();
+        assert_eq!(list[0].name.as_deref(), Some("Shop"));
+        assert_eq!(list[0].shown.as_str(), "https://shop.example/?k=***");
+        assert_eq!(list[0].label(), "Shop");
+        assert_eq!(list[1].name, None, "an `=` after :// is the URL's");
+        assert_eq!(list[1].label(), "https://h/?a=***");
+        assert_eq!(list[2].name.as_deref(), Some("API (EU)"));
+        // The name does not change the key: renaming keeps the history.
+        assert_eq!(list[0].key, url_key(&list[0].shown, 0));
+
+        let e = parse_url_list(" =https://bob:pw-secret@h/").unwrap_err();
+        assert!(e.contains("display name before `=`") && e.contains("***@h"), "{e}");
+        assert!(!e.contains("pw-secret"), "{e}");
+        let long = format!("{}=https://h/", "n".repeat(101));
+        assert!(parse_url_list(&long).unwrap_err().contains("longer than 100"));
+        assert!(parse_url_list("a\u{7}b=https://h/")
+            .unwrap_err()
+            .contains("control character"));
+        assert!(parse_url_list(&format!("{}=https://h/", "n".repeat(100))).is_ok());
+    }
+
+    #[test]
     fn unparsable_urls_are_redacted_too() {
         assert_eq!(
             redact_raw("http://bob:pw@exa mple.com/x?t=1"),
@@ -210,6 +294,7 @@ mod tests {
         let t = Target {
             shown: RedactedUrl::new(&url),
             key: url_key(&RedactedUrl::new(&url), 0),
+            name: None,
             url,
         };
         let secrets = t.secrets();
@@ -224,6 +309,7 @@ mod tests {
         let t = Target {
             shown: RedactedUrl::new(&url),
             key: url_key(&RedactedUrl::new(&url), 0),
+            name: None,
             url,
         };
         assert!(t.secrets().contains(&"a b/c".to_string()));

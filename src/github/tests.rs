@@ -16,6 +16,7 @@ fn url(s: &str) -> RedactedUrl {
 fn result(u: &str, status: Status) -> UrlResult {
     UrlResult {
         url: url(u),
+        name: None,
         key: u.to_string(),
         status,
         http_status: Some(200),
@@ -29,6 +30,7 @@ fn result(u: &str, status: Status) -> UrlResult {
         cert_not_after: None,
         memory: None,
         healed: None,
+        uptime_7d: None,
     }
 }
 

@@ -4,9 +4,12 @@
 //! keyed by `url_key` (a hash of the redacted URL).
 //!
 //! Versions: 1 keyed URLs by a hash of the full URL and had no `monitor`; 2 keys them by
-//! `url_key` and records the monitor the file belongs to. Loading accepts every version up to
-//! `VERSION` (fields added later default when absent): `super::open` re-keys a version-1 file
-//! and adopts a file without a monitor; the next save writes the current version.
+//! `url_key` and records the monitor the file belongs to; 3 adds `history` (the samples,
+//! hourly roll-ups and incidents of every URL, by the same keys; `crate::history`'s stored
+//! form) and `digest_sent` (when the last Slack digest went out). Loading accepts every version
+//! up to `VERSION` (fields added later default when absent): `super::open` re-keys a version-1
+//! file and adopts a file without a monitor; the next save writes the current version. A
+//! damaged `history` alone costs only the history (a warning says so), never the rest.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -16,13 +19,14 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::transition::UrlState;
+use crate::history::History;
 
 /// The format this version writes (and the newest it reads).
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// How many past run times are kept (to learn the usual interval).
 pub const KEPT_RUNS: usize = 20;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub version: u32,
     /// Which monitor this file belongs to (absent in version 1 and in local runs).
@@ -37,6 +41,12 @@ pub struct State {
     /// When the restart hook was last called (for `heal-cooldown`).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub heal_called: Option<OffsetDateTime>,
+    /// When the last Slack digest was sent (for `digest`: once per period).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub digest_sent: Option<OffsetDateTime>,
+    /// Every URL's history, by the keys of `urls` (absent before version 3).
+    #[serde(default)]
+    pub history: History,
 }
 
 /// What a state file belongs to: one monitor (repository, workflow, job, `state-key`, ref and
@@ -62,6 +72,8 @@ impl Default for State {
             runs: Vec::new(),
             urls: BTreeMap::new(),
             heal_called: None,
+            digest_sent: None,
+            history: History::new(),
         }
     }
 }
@@ -93,6 +105,8 @@ pub enum LoadProblem {
     Corrupt { path: PathBuf, detail: String },
     #[error("the state file {path} was written by a newer upcheck (format {found}, this one reads {VERSION}); starting fresh")]
     Newer { path: PathBuf, found: u32 },
+    #[error("the history in the state file {path} is damaged ({detail}); the history starts over, the rest of the state is kept")]
+    History { path: PathBuf, detail: String },
 }
 
 /// The state saved by the last run, or a fresh one (with the reason when the file was unusable).
@@ -123,14 +137,34 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
             }),
         );
     }
-    match serde_json::from_slice::<State>(&bytes) {
-        Ok(state) => (state, None),
+    let corrupt = |e: serde_json::Error| LoadProblem::Corrupt {
+        path: path.to_path_buf(),
+        detail: crate::text::clip(&e.to_string(), 120),
+    };
+    // The history is read on its own, so damage there costs only the history.
+    let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => return (State::default(), Some(corrupt(e))),
+    };
+    let history = value.as_object_mut().and_then(|o| o.remove("history"));
+    match serde_json::from_value::<State>(value) {
+        Ok(mut state) => match history.map(serde_json::from_value::<History>) {
+            None => (state, None),
+            Some(Ok(h)) => {
+                state.history = h;
+                (state, None)
+            }
+            Some(Err(e)) => (
+                state,
+                Some(LoadProblem::History {
+                    path: path.to_path_buf(),
+                    detail: crate::text::clip(&e.to_string(), 160),
+                }),
+            ),
+        },
         Err(e) => (
             State::default(),
-            Some(LoadProblem::Corrupt {
-                path: path.to_path_buf(),
-                detail: crate::text::clip(&e.to_string(), 120),
-            }),
+            Some(corrupt(e)),
         ),
     }
 }
@@ -252,7 +286,7 @@ mod tests {
         assert!(problem
             .unwrap()
             .to_string()
-            .contains("format 9, this one reads 2"));
+            .contains("format 9, this one reads 3"));
 
         let unreadable = d.join("a-directory.json");
         std::fs::create_dir_all(&unreadable).unwrap();

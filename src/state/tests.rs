@@ -12,6 +12,7 @@ use crate::report::{Failure, UrlResult};
 fn result(url: &str, status: Status) -> UrlResult {
     UrlResult {
         url: RedactedUrl::new(&url::Url::parse(url).unwrap()),
+        name: None,
         key: url.to_string(),
         status,
         http_status: Some(if status == Status::Down { 503 } else { 200 }),
@@ -28,6 +29,7 @@ fn result(url: &str, status: Status) -> UrlResult {
         cert_not_after: None,
         memory: None,
         healed: None,
+        uptime_7d: None,
     }
 }
 
@@ -430,4 +432,128 @@ fn no_file_in_actions_is_one_under_runner_temp_named_by_the_monitor() {
     assert!(open(&settings(None, None), &targets, &in_actions("j"))
         .memory
         .is_none());
+}
+
+// ---- format 3: the history inside the state (issue 13) ---------------------------------------
+
+fn a_history(key: &str) -> crate::history::History {
+    use crate::history::{ReasonCode, Sample};
+    let mut h = crate::history::History::new();
+    for (i, counted) in [Status::Up, Status::Down, Status::Up].into_iter().enumerate() {
+        h.record(
+            key,
+            "https://h/",
+            Some("Home"),
+            Sample {
+                at: datetime!(2026-11-25 03:00 UTC) + time::Duration::minutes(5 * i as i64),
+                counted,
+                observed: counted,
+                response_ms: Some(40 + i as u32),
+                reason: if counted == Status::Down {
+                    ReasonCode::Http(503)
+                } else {
+                    ReasonCode::Ok
+                },
+            },
+        )
+        .unwrap();
+    }
+    h
+}
+
+#[test]
+fn a_version_2_file_becomes_version_3_with_nothing_lost() {
+    let d = scratch("v2");
+    let path = d.join("s.json");
+    let targets = crate::config::parse_url_list("https://h/\nhttps://g/").unwrap();
+    let v2 = serde_json::json!({
+        "version": 2,
+        "monitor": {"id": "abc", "name": "o/r · W · j"},
+        "runs": [{"at": "2026-11-25T02:55:00Z"}, {"at": "2026-11-25T03:00:00Z"}],
+        "urls": {
+            targets[0].key.clone(): {"url": "https://h/", "status": "down", "since": "2026-11-25T03:00:00Z",
+                "failures": 2, "successes": 0, "last_notified": "2026-11-25T03:00:00Z",
+                "last_error": "HTTP 503", "incident": {"channel": "C1", "ts": "1.2"}, "unannounced": true},
+            targets[1].key.clone(): {"url": "https://g/", "status": "up", "since": "2026-11-24T00:00:00Z",
+                "failures": 0, "successes": 9}
+        },
+        "heal_called": "2026-11-25T02:00:00Z"
+    });
+    std::fs::write(&path, v2.to_string()).unwrap();
+    let opened = open(&settings(Some(&path), None), &targets, &Place::default());
+    assert!(opened.warnings.is_empty(), "{:?}", opened.warnings);
+    let (_, state) = opened.memory.unwrap();
+    assert_eq!(state.version, 3);
+    assert_eq!(state.monitor.as_ref().unwrap().id, "abc");
+    assert_eq!(state.runs.len(), 2);
+    assert_eq!(state.heal_called, Some(datetime!(2026-11-25 02:00 UTC)));
+    let down = &state.urls[&targets[0].key];
+    assert_eq!(
+        (down.status, down.failures, down.unannounced),
+        (Status::Down, 2, true)
+    );
+    assert_eq!(down.incident.as_ref().unwrap().ts, "1.2");
+    assert_eq!(down.last_error.as_deref(), Some("HTTP 503"));
+    assert_eq!(state.urls[&targets[1].key].successes, 9);
+    assert!(state.history.is_empty() && state.digest_sent.is_none());
+
+    // Saved as version 3 and read back the same, the history and the digest time included.
+    let mut state = state;
+    state.history = a_history(&targets[0].key);
+    state.digest_sent = Some(datetime!(2026-11-25 00:05 UTC));
+    file::save(&path, &state).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"version\": 3") && text.contains("\"history\""));
+    let (again, problem) = file::load(&path);
+    assert!(problem.is_none(), "{problem:?}");
+    assert_eq!(again, state);
+}
+
+#[test]
+fn a_version_1_file_becomes_version_3_with_its_runs_and_re_keyed_urls() {
+    let d = scratch("v1to3");
+    let path = d.join("s.json");
+    let targets = crate::config::parse_url_list("https://h/?t=1").unwrap();
+    let v1 = serde_json::json!({
+        "version": 1,
+        "runs": [{"at": "2026-11-25T03:00:00Z"}],
+        "urls": {legacy_url_key(&targets[0].url, 0): {"url": "https://h/?t=***", "status": "down",
+            "since": "2026-11-25T03:00:00Z", "failures": 1, "successes": 0}},
+        "heal_called": "2026-11-25T02:00:00Z"
+    });
+    std::fs::write(&path, v1.to_string()).unwrap();
+    let (_, state) = open(&settings(Some(&path), None), &targets, &Place::default())
+        .memory
+        .unwrap();
+    file::save(&path, &state).unwrap();
+    let (state, problem) = file::load(&path);
+    assert!(problem.is_none());
+    assert_eq!(state.version, 3);
+    assert_eq!(state.runs.len(), 1);
+    assert_eq!(state.urls[&targets[0].key].status, Status::Down);
+    assert_eq!(state.heal_called, Some(datetime!(2026-11-25 02:00 UTC)));
+    assert!(state.history.is_empty());
+}
+
+#[test]
+fn a_damaged_history_costs_only_the_history() {
+    let d = scratch("badhist");
+    let path = d.join("s.json");
+    let targets = crate::config::parse_url_list("https://h/").unwrap();
+    let mut state = State::default();
+    state.record_run(datetime!(2026-11-25 03:00 UTC));
+    state.history = a_history(&targets[0].key);
+    file::save(&path, &state).unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    v["history"]["urls"][&targets[0].key]["raw"]["dt"] = serde_json::json!("nonsense");
+    std::fs::write(&path, v.to_string()).unwrap();
+    let (loaded, problem) = file::load(&path);
+    let problem = problem.unwrap().to_string();
+    assert!(
+        problem.contains("history") && problem.contains("rest of the state is kept"),
+        "{problem}"
+    );
+    assert!(loaded.history.is_empty());
+    assert_eq!(loaded.runs, state.runs);
 }

@@ -17,6 +17,7 @@ fn url(s: &str) -> RedactedUrl {
 fn up(u: &str) -> UrlResult {
     UrlResult {
         url: url(u),
+        name: None,
         key: u.to_string(),
         status: Status::Up,
         http_status: Some(200),
@@ -30,6 +31,7 @@ fn up(u: &str) -> UrlResult {
         cert_not_after: None,
         memory: None,
         healed: None,
+        uptime_7d: None,
     }
 }
 
