@@ -50,7 +50,9 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .ok()
                     .filter(|d| (1..=400).contains(d))
-                    .ok_or(format!("--days {v:?} is not a number of days from 1 to 400"))?;
+                    .ok_or(format!(
+                        "--days {v:?} is not a number of days from 1 to 400"
+                    ))?;
             }
             _ if a.starts_with("--") => return Err(format!("unknown option {a}")),
             _ => urls.push(a),

@@ -66,6 +66,9 @@ mod tests {
             Ok(Clock::Fixed(datetime!(2026-12-03 12:00 UTC)))
         );
         let e = Clock::from_value(Some("yesterday")).unwrap_err();
-        assert!(e.to_string().contains("UPCHECK_NOW is \"yesterday\""), "{e}");
+        assert!(
+            e.to_string().contains("UPCHECK_NOW is \"yesterday\""),
+            "{e}"
+        );
     }
 }

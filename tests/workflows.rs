@@ -1288,9 +1288,9 @@ fn third_party_actions_are_pinned_by_commit() {
             problems.push(format!("{place}: `{u}` is not pinned by commit SHA"));
             continue;
         };
-        let tag_ok = comment.strip_prefix('v').is_some_and(|v| {
-            !v.is_empty() && v.split('.').all(|p| p.parse::<u32>().is_ok())
-        });
+        let tag_ok = comment
+            .strip_prefix('v')
+            .is_some_and(|v| !v.is_empty() && v.split('.').all(|p| p.parse::<u32>().is_ok()));
         if !tag_ok {
             problems.push(format!(
                 "{place}: `{u}` should say its tag in a trailing comment (`# v1.2.3`), not {comment:?}"
@@ -1375,7 +1375,10 @@ fn check_upload(
     };
     let check_at = job["steps"]
         .as_sequence()
-        .and_then(|s| s.iter().position(|s| s.get("id").and_then(Value::as_str) == Some(&check_id)))
+        .and_then(|s| {
+            s.iter()
+                .position(|s| s.get("id").and_then(Value::as_str) == Some(&check_id))
+        })
         .unwrap_or(usize::MAX);
     if at <= check_at {
         problems.push(format!(
@@ -1491,8 +1494,7 @@ fn pages_example_builds_uploads_and_deploys_the_status_page() {
                 .and_then(|m| {
                     entries(m, "outputs").into_iter().find(|(_, v)| {
                         upload_id.as_ref().is_some_and(|id| {
-                            text(v).unwrap_or_default()
-                                == format!("${{{{ steps.{id}.outcome }}}}")
+                            text(v).unwrap_or_default() == format!("${{{{ steps.{id}.outcome }}}}")
                         })
                     })
                 })
@@ -1583,11 +1585,7 @@ fn deploy_pages_workflow_deploys_with_only_the_pages_permissions() {
     let workflow = load(DEPLOY_PAGES);
     let on = triggers(&workflow);
     let events: Vec<&str> = on.keys().filter_map(Value::as_str).collect();
-    assert_eq!(
-        events,
-        ["workflow_call"],
-        "{DEPLOY_PAGES}: callable only"
-    );
+    assert_eq!(events, ["workflow_call"], "{DEPLOY_PAGES}: callable only");
     let mut problems = Vec::new();
     if workflow.get("permissions").is_none() || !permissions(&workflow).is_empty() {
         problems.push(format!(

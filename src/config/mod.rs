@@ -18,7 +18,8 @@ use url::Url;
 pub use choices::{Backoff, Choice, Digest, MentionOn, NotifyPolicy, RetryOn, SlackField};
 pub use raw::{raw_secrets, Form, Input, RawInputs, Secret, ACTION_ONLY_INPUTS, INPUTS};
 pub use urls::{
-    parse_url_list, redact_raw, split_name, url_key, url_secrets, RedactedUrl, Target, MAX_NAME_CHARS,
+    parse_url_list, redact_raw, split_name, url_key, url_secrets, RedactedUrl, Target,
+    MAX_NAME_CHARS,
 };
 pub use values::{format_duration, parse_bool, parse_count, parse_duration, StatusSet};
 

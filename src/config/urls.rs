@@ -104,9 +104,7 @@ pub fn split_name(piece: &str) -> Result<(Option<String>, &str), String> {
         return Ok((None, piece));
     }
     let (name, url) = (piece[..eq].trim(), piece[eq + 1..].trim());
-    let shown = || {
-        Url::parse(url).map_or_else(|_| redact_raw(url), |u| RedactedUrl::new(&u).0)
-    };
+    let shown = || Url::parse(url).map_or_else(|_| redact_raw(url), |u| RedactedUrl::new(&u).0);
     if name.is_empty() {
         return Err(format!(
             "the display name before `=` in {:?} is empty",
@@ -131,28 +129,28 @@ pub fn split_name(piece: &str) -> Result<(Option<String>, &str), String> {
 /// The user name, password and query values of a URL (raw and percent-decoded): what must be
 /// masked.
 pub fn url_secrets(url: &Url) -> Vec<String> {
-        let mut out = Vec::new();
-        let decode = |s: &str| {
-            url::form_urlencoded::parse(format!("x={s}").as_bytes())
-                .next()
-                .map(|(_, v)| v.into_owned())
-                .unwrap_or_default()
-        };
-        for raw in [url.username(), url.password().unwrap_or("")] {
-            if !raw.is_empty() {
-                out.push(raw.to_string());
-                out.push(decode(raw));
+    let mut out = Vec::new();
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    for raw in [url.username(), url.password().unwrap_or("")] {
+        if !raw.is_empty() {
+            out.push(raw.to_string());
+            out.push(decode(raw));
+        }
+    }
+    if let Some(query) = url.query() {
+        for piece in query.split('&') {
+            if let Some((_, value)) = piece.split_once('=') {
+                out.push(value.to_string());
+                out.push(decode(value));
             }
         }
-        if let Some(query) = url.query() {
-            for piece in query.split('&') {
-                if let Some((_, value)) = piece.split_once('=') {
-                    out.push(value.to_string());
-                    out.push(decode(value));
-                }
-            }
-        }
-        out
+    }
+    out
 }
 
 /// Redact text that did not parse as a URL: anything before an `@` in the authority, and the
@@ -263,10 +261,15 @@ mod tests {
         assert_eq!(list[0].key, url_key(&list[0].shown, 0));
 
         let e = parse_url_list(" =https://bob:pw-secret@h/").unwrap_err();
-        assert!(e.contains("display name before `=`") && e.contains("***@h"), "{e}");
+        assert!(
+            e.contains("display name before `=`") && e.contains("***@h"),
+            "{e}"
+        );
         assert!(!e.contains("pw-secret"), "{e}");
         let long = format!("{}=https://h/", "n".repeat(101));
-        assert!(parse_url_list(&long).unwrap_err().contains("longer than 100"));
+        assert!(parse_url_list(&long)
+            .unwrap_err()
+            .contains("longer than 100"));
         assert!(parse_url_list("a\u{7}b=https://h/")
             .unwrap_err()
             .contains("control character"));

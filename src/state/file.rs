@@ -162,10 +162,7 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
                 }),
             ),
         },
-        Err(e) => (
-            State::default(),
-            Some(corrupt(e)),
-        ),
+        Err(e) => (State::default(), Some(corrupt(e))),
     }
 }
 

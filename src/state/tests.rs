@@ -439,7 +439,10 @@ fn no_file_in_actions_is_one_under_runner_temp_named_by_the_monitor() {
 fn a_history(key: &str) -> crate::history::History {
     use crate::history::{ReasonCode, Sample};
     let mut h = crate::history::History::new();
-    for (i, counted) in [Status::Up, Status::Down, Status::Up].into_iter().enumerate() {
+    for (i, counted) in [Status::Up, Status::Down, Status::Up]
+        .into_iter()
+        .enumerate()
+    {
         h.record(
             key,
             "https://h/",
