@@ -6,7 +6,13 @@
 //! empty, fall back to something else; and every literal value reaches upcheck as a valid input.
 //! Also: no reference to the project can resolve to another account (the placeholder owner,
 //! `scripts/set-owner`), the documented tag is the one a release moves, a monitor's runs never
-//! overlap, ci.yml runs the action for real, and third-party actions are pinned by commit.
+//! overlap, ci.yml runs the action for real, and third-party actions are pinned by commit (one
+//! commit per action, its tag in a trailing comment). The status page is published without
+//! commits: `examples/status-page.yml` uploads the `status-dir` it writes with
+//! upload-pages-artifact (also when a URL is down) and deploys it in a job of its own with only
+//! `pages: write` and `id-token: write`; the reusable workflow's `publish-pages` (off by
+//! default) does the upload and `deploy-pages.yml` the deployment, so callers that do not
+//! publish are asked for no new permission.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
