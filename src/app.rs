@@ -48,6 +48,10 @@ pub struct Surroundings {
     pub slack_env: Option<String>,
     /// `SSL_CERT_FILE`: more roots for every client.
     pub ssl_cert_file: Option<PathBuf>,
+    /// `UPCHECK_NOW`: a fixed "now" (a testing aid), else the system clock.
+    pub clock: crate::clock::Clock,
+    /// `UPCHECK_NOW` was set to something that is not a time: an input error.
+    pub clock_error: Option<crate::clock::BadClock>,
 }
 
 impl Surroundings {
@@ -57,12 +61,18 @@ impl Surroundings {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         };
+        let clock =
+            crate::clock::Clock::from_value(std::env::var(crate::clock::VAR).ok().as_deref());
+        let clock_error = clock.clone().err();
+        let clock = clock.ok();
         Surroundings {
             actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             output_file: path("GITHUB_OUTPUT"),
             summary_file: path("GITHUB_STEP_SUMMARY"),
             slack_env: std::env::var("SLACK_WEBHOOK_URL").ok(),
             ssl_cert_file: path("SSL_CERT_FILE"),
+            clock: clock.unwrap_or_default(),
+            clock_error,
         }
     }
 }
@@ -110,6 +120,10 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             say(&line);
         }
     }
+    if let Some(e) = &env.clock_error {
+        fail(&env, "upcheck: invalid input", &e.to_string());
+        return Exit::BadInput;
+    }
     // One trust store for every client: the checks' and the side channels'.
     let clients = crate::net::Trust::new(
         config.request.ca_pem.as_deref(),
@@ -149,6 +163,9 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         || signals.caught(),
     )
     .await;
+    if let Some(now) = env.clock.fixed() {
+        report.started_at = now;
+    }
     let thresholds = state::Thresholds {
         failure: config.state.failure_threshold,
         success: config.state.success_threshold,
@@ -174,6 +191,18 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
         None => false,
     };
+    // The history (without a state file, this run's alone): rebuilt from history-url when
+    // empty, then this run recorded on the final results.
+    let mut scratch = crate::history::History::new();
+    let history = memory
+        .as_mut()
+        .map_or(&mut scratch, |(_, s)| &mut s.history);
+    let (h, cancel) = (&config.history, &signals.cancel);
+    let notes =
+        crate::history_io::update(h, &config.targets, history, &mut report, &side, cancel, now)
+            .await;
+    notes.warnings.iter().for_each(|w| warn(&env, w));
+    notes.info.iter().for_each(|line| info(&env, line));
     if cli.json {
         say(&serde_json::to_string_pretty(&report.results_json()).unwrap_or_default());
     } else {
@@ -192,6 +221,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         .as_ref()
         .map(|(_, saved)| state::ended_incidents(&report, saved))
         .unwrap_or_default();
+    let slack_started = std::time::Instant::now();
     let (slack, slack_exit) = tell_slack(
         &env,
         &config,
@@ -203,6 +233,26 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     )
     .await;
     exit = exit.max(slack_exit);
+    if let Some((_, saved)) = &mut memory {
+        let budget = crate::slack::deliver::BUDGET.saturating_sub(slack_started.elapsed());
+        let sent =
+            crate::history_io::digest(&config, saved, &report, &side, cancel, budget, now).await;
+        match sent {
+            Some(Ok(line)) => info(&env, &line),
+            Some(Err(warning)) => warn(&env, &warning),
+            None => {}
+        }
+    }
+    // The history's views and the status site, before the state is saved.
+    let history = memory.as_ref().map_or(&scratch, |(_, s)| &s.history);
+    let views = crate::history_io::views(history, &config.targets, now);
+    let place = state::Place::from_env();
+    let site = crate::history_io::site_phase(h, &place, history, &config.targets, now);
+    site.warnings.iter().for_each(|w| warn(&env, w));
+    site.info.iter().for_each(|line| info(&env, line));
+    if site.failed {
+        exit = exit.max(Exit::ToolFailed);
+    }
     if let Some((path, mut saved)) = memory {
         if let Some(delivered) = &slack.delivered {
             let posted = match (&delivered.channel, &delivered.ts) {
@@ -250,6 +300,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         &report,
         &slack,
         opened.note.as_deref(),
+        &views,
     ));
     if exit == Exit::Down && !env.actions && report.cancelled.is_some() {
         eprintln!("upcheck: cancelled before every check finished");
@@ -292,7 +343,7 @@ async fn heal_phase(
     if down.is_empty() {
         return;
     }
-    let now = time::OffsetDateTime::now_utc();
+    let now = env.clock.now();
     let last = saved.as_deref().and_then(|s| s.heal_called);
     if let Err(crate::heal::NotCalled::Cooldown { last }) =
         crate::heal::cooldown_passed(&config.heal, last, now)
@@ -438,6 +489,7 @@ fn write_files(
     report: &RunReport,
     slack: &crate::slack::Outcome,
     state_note: Option<&str>,
+    history: &crate::history_io::Views,
 ) -> Exit {
     let mut exit = Exit::Healthy;
     if let Some(path) = &env.output_file {
@@ -446,7 +498,8 @@ fn write_files(
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default();
-        let values = outputs::outputs(report, slack.notified(), &notify_error);
+        let mut values = outputs::outputs(report, slack.notified(), &notify_error);
+        values.push(("uptime", history.uptime.clone()));
         if let Err(e) = outputs::write(path, &values) {
             let why = format!(
                 "cannot write step outputs to $GITHUB_OUTPUT ({}): {e}",
@@ -471,6 +524,7 @@ fn write_files(
             notes.push(slack_line.as_str());
         }
         let markdown = summary::render(report, &settings, &notes);
+        let markdown = summary::with_section(markdown, &history.summary);
         if let Err(e) = summary::write(path, &markdown) {
             let why = format!(
                 "cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}",

@@ -10,7 +10,7 @@ pub fn render(report: &RunReport) -> String {
     let width = report
         .results
         .iter()
-        .map(|r| r.url.as_str().chars().count())
+        .map(|r| r.named_url().chars().count())
         .max()
         .unwrap_or(0)
         .min(60);
@@ -26,7 +26,7 @@ pub fn render(report: &RunReport) -> String {
             "  {} {:<8} {:<width$}  {:>3}  {:>7}  {}/{} attempt{}",
             r.status.icon(),
             r.status.as_str(),
-            r.url.as_str(),
+            r.named_url(),
             http,
             time,
             r.attempts,

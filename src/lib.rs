@@ -12,6 +12,7 @@ pub mod github;
 pub mod heal;
 pub mod heartbeat;
 pub mod history;
+pub mod history_io;
 pub mod net;
 pub mod report;
 pub mod slack;

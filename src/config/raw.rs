@@ -123,7 +123,7 @@ macro_rules! inputs {
 }
 
 inputs! {
-    /// URLs to check, separated by newlines or `|` (positional URLs are added to these)
+    /// URLs to check, separated by newlines or `|`; `Name=https://…` names one (positional URLs are added to these)
     url: "url" <"URLS"> Text, WhenParsed;
     /// Total requests per URL, the first included [default: 3]
     max_attempts: "max-attempts" <"N"> Text, No;

@@ -63,7 +63,7 @@ fn row(r: &UrlResult, now: time::OffsetDateTime) -> String {
         "| {} {} | {} | {} | {} | {} | {} |\n",
         r.status.icon(),
         r.status,
-        cell(r.url.as_str()),
+        cell(&r.named_url()),
         http,
         attempts,
         time,
@@ -136,6 +136,23 @@ pub fn render(report: &RunReport, settings: &Settings, notes: &[&str]) -> String
         cell(&settings.expected),
     ));
     out
+}
+
+/// `markdown` with `section` after it, when both fit in `SUMMARY_BUDGET`; else a line that says
+/// the section was left out.
+pub fn with_section(mut markdown: String, section: &str) -> String {
+    if section.is_empty() {
+        return markdown;
+    }
+    if markdown.len() + 1 + section.len() <= SUMMARY_BUDGET {
+        markdown.push('\n');
+        markdown.push_str(section);
+    } else {
+        markdown.push_str(
+            "\nThe history section is left out to keep this summary small; the `uptime` output has every figure.\n",
+        );
+    }
+    markdown
 }
 
 /// Append the summary to the runner's file.

@@ -105,6 +105,7 @@ fn outputs_for_a_mixed_run() {
         results[1],
         serde_json::json!({
             "url": "https://api.example.com/health?token=***",
+            "name": null,
             "status": "down",
             "http_status": 503,
             "attempts": 3,

@@ -76,6 +76,7 @@ pub mod badge;
 pub mod output;
 pub mod page;
 pub mod public;
+pub mod run;
 pub mod site;
 pub mod slug;
 pub mod summary;

@@ -130,8 +130,13 @@ impl UrlHistory {
     /// p50/p95/max response time of the raw samples in the `window` ending at `now` (raw
     /// samples reach back 7 days).
     pub fn percentiles(&self, window: Duration, now: OffsetDateTime) -> Percentiles {
-        let from = (now - window).unix_timestamp();
-        let now = now.unix_timestamp();
+        self.percentiles_between(now - window, now)
+    }
+
+    /// p50/p95/max response time of the raw samples in `(from, to]`.
+    pub fn percentiles_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> Percentiles {
+        let from = from.unix_timestamp();
+        let now = to.unix_timestamp();
         let mut ms: Vec<u32> = self
             .samples
             .iter()

@@ -72,11 +72,12 @@ fn emoji(status: Status) -> &'static str {
 
 /// One line for one URL: icon, link, then the status or reason and the numbers.
 fn url_line(r: &UrlResult, now: time::OffsetDateTime) -> String {
-    let label = r
-        .url
-        .as_str()
-        .trim_start_matches("https://")
-        .trim_start_matches("http://");
+    let label = r.name.as_deref().unwrap_or_else(|| {
+        r.url
+            .as_str()
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+    });
     let mut line = format!(
         "{} {}",
         emoji(r.status),
@@ -85,6 +86,9 @@ fn url_line(r: &UrlResult, now: time::OffsetDateTime) -> String {
     let mut facts = Vec::new();
     if let Some(note) = r.outage_note(now) {
         facts.push(escape(&note));
+    }
+    if let Some(uptime) = recovery_uptime(r) {
+        facts.push(uptime);
     }
     match r.reason() {
         Some(reason) => facts.push(escape(&clip(&reason, 300))),
@@ -105,6 +109,13 @@ fn url_line(r: &UrlResult, now: time::OffsetDateTime) -> String {
         line.push_str(&facts.join(" · "));
     }
     line
+}
+
+/// "7-day uptime 99.31%" for a URL that just recovered, when its history knows.
+fn recovery_uptime(r: &UrlResult) -> Option<String> {
+    let u = r.uptime_7d.filter(|_| r.recovered())?;
+    u.ratio
+        .map(|_| format!("7-day uptime {}", u.percent_text()))
 }
 
 /// The payload for an incoming webhook; `chat.postMessage` adds its `channel`.
@@ -227,7 +238,7 @@ pub fn render(
     if report.heal.is_some() {
         // The restart line already says what happened.
     } else if let Some(first) = first_down {
-        text.push_str(&format!(" — {}", escape(&clip(first.url.as_str(), 200))));
+        text.push_str(&format!(" — {}", escape(&clip(first.label(), 200))));
         let rest = report.count(Status::Down) - 1;
         if rest > 0 {
             text.push_str(&format!(" and {rest} more"));
@@ -236,9 +247,12 @@ pub fn render(
         let note = back.outage_note(report.started_at).unwrap_or_default();
         text.push_str(&format!(
             " — {} is {}",
-            escape(&clip(back.url.as_str(), 200)),
+            escape(&clip(back.label(), 200)),
             escape(&note)
         ));
+        if let Some(uptime) = recovery_uptime(back) {
+            text.push_str(&format!(" · {uptime}"));
+        }
     }
 
     json!({
@@ -261,18 +275,22 @@ pub fn render_resolved(report: &RunReport) -> Value {
             let note = r
                 .outage_note(report.started_at)
                 .unwrap_or_else(|| "back up".into());
-            format!(
+            let mut line = format!(
                 ":white_check_mark: {} — {}",
-                link(r.url.as_str(), &clip(r.url.as_str(), 80)),
+                link(r.url.as_str(), &clip(r.label(), 80)),
                 escape(&note)
-            )
+            );
+            if let Some(uptime) = recovery_uptime(r) {
+                line.push_str(&format!(" · {uptime}"));
+            }
+            line
         })
         .collect();
     let summary = lines.join("\n");
     let text = match report.results.iter().find(|r| r.recovered()) {
         Some(r) => format!(
             ":white_check_mark: Resolved: {} is {}",
-            escape(&clip(r.url.as_str(), 200)),
+            escape(&clip(r.label(), 200)),
             escape(
                 &r.outage_note(report.started_at)
                     .unwrap_or_else(|| "back up".into())
@@ -289,6 +307,168 @@ pub fn render_resolved(report: &RunReport) -> Value {
                 {"type": "header", "text": {"type": "plain_text", "text": "✅ Resolved", "emoji": true}},
                 {"type": "section", "text": {"type": "mrkdwn", "text": clip(&summary, SECTION_CHARS)}}
             ]
+        }]
+    })
+}
+
+/// The digest: uptime per URL over the period, its incidents and the slowest URL (p95).
+pub fn render_digest(d: &crate::history::run::DigestReport, ctx: &RunContext) -> Value {
+    use crate::config::Digest;
+    use crate::history::Uptime;
+    let day = crate::text::date(d.period.from);
+    let title = match d.period.kind {
+        Digest::Weekly => format!("upcheck weekly digest: week of {day}"),
+        _ => format!("upcheck daily digest: {day}"),
+    };
+    let worst = d
+        .urls
+        .iter()
+        .filter_map(|u| u.uptime.ratio)
+        .fold(None::<f64>, |m, r| Some(m.map_or(r, |m| m.min(r))));
+    let status = match worst {
+        Some(r) if r >= 0.999 => Status::Up,
+        Some(r) if r >= 0.99 => Status::Degraded,
+        Some(_) => Status::Down,
+        None => Status::Unknown,
+    };
+    let figure = |u: &Uptime| match u.ratio {
+        Some(_) => format!(
+            "{} up ({}% observed)",
+            u.percent_text(),
+            (u.coverage() * 100.0).floor()
+        ),
+        None => "no data".to_string(),
+    };
+    let mut blocks = vec![json!({
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(&format!("📊 {title}"), HEADER_CHARS), "emoji": true}
+    })];
+    // URL lines, packed into sections; what does not fit is counted.
+    let mut sections: Vec<String> = Vec::new();
+    let (mut total, mut shown) = (0, 0);
+    for u in &d.urls {
+        let dot = match u.uptime.ratio {
+            None => emoji(Status::Unknown),
+            Some(r) if r >= 0.999 => emoji(Status::Up),
+            Some(r) if r >= 0.99 => emoji(Status::Degraded),
+            Some(_) => emoji(Status::Down),
+        };
+        let mut line = format!(
+            "{dot} {} — {}",
+            link(&u.shown, &clip(&u.label, 80)),
+            escape(&figure(&u.uptime))
+        );
+        if let Some(p95) = u.p95_ms {
+            line.push_str(&format!(" · p95 {p95} ms"));
+        }
+        if !u.incidents.is_empty() {
+            let n = u.incidents.len();
+            line.push_str(&format!(" · {n} incident{}", if n == 1 { "" } else { "s" }));
+        }
+        if total + line.len() > TOTAL_URL_CHARS / 2 {
+            break;
+        }
+        match sections.last_mut() {
+            Some(text) if text.len() + 1 + line.len() <= SECTION_CHARS => {
+                text.push('\n');
+                text.push_str(&line);
+            }
+            _ => {
+                if sections.len() + 8 >= MAX_BLOCKS {
+                    break;
+                }
+                sections.push(line.clone());
+            }
+        }
+        total += line.len() + 1;
+        shown += 1;
+    }
+    for text in sections {
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": text}}));
+    }
+    if shown < d.urls.len() {
+        blocks.push(json!({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": format!("and {} more URLs, see the `uptime` output", d.urls.len() - shown)}
+        ]}));
+    }
+    let mut incidents: Vec<(&str, &crate::history::Incident)> = d
+        .urls
+        .iter()
+        .flat_map(|u| u.incidents.iter().map(move |i| (u.label.as_str(), i)))
+        .collect();
+    incidents.sort_by_key(|(_, i)| i.start);
+    let lines: Vec<String> = incidents
+        .iter()
+        .take(10)
+        .map(|(label, i)| {
+            let lasted = match i.end {
+                Some(_) => crate::text::human_duration(i.duration(d.period.to)),
+                None => "ongoing".into(),
+            };
+            format!(
+                "• {} — {} UTC, {}, {}",
+                escape(&clip(label, 80)),
+                crate::text::rfc3339(i.start)
+                    .replace('T', " ")
+                    .trim_end_matches('Z'),
+                lasted,
+                escape(&i.reason.describe())
+            )
+        })
+        .collect();
+    let mut text = format!("*Incidents* ({})\n", incidents.len());
+    if lines.is_empty() {
+        text.push_str("none");
+    } else {
+        text.push_str(&lines.join("\n"));
+        if incidents.len() > lines.len() {
+            text.push_str(&format!("\nand {} more", incidents.len() - lines.len()));
+        }
+    }
+    blocks.push(
+        json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&text, SECTION_CHARS)}}),
+    );
+    let slowest = d.slowest();
+    if let Some(s) = slowest {
+        blocks.push(
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&format!(
+            "*Slowest*: {} — p95 {} ms", link(&s.shown, &clip(&s.label, 80)), s.p95_ms.unwrap_or(0)
+        ), SECTION_CHARS)}}),
+        );
+    }
+    let mut context = Vec::new();
+    if let Some(repo) = &ctx.repository {
+        context.push(match ctx.repo_url() {
+            Some(url) => link(&url, repo),
+            None => escape(repo),
+        });
+    }
+    context.push(format!(
+        "{} to {} UTC; uptime is time up (degraded counts as up) ÷ time observed",
+        crate::text::rfc3339(d.period.from)
+            .replace('T', " ")
+            .trim_end_matches('Z'),
+        crate::text::rfc3339(d.period.to)
+            .replace('T', " ")
+            .trim_end_matches('Z'),
+    ));
+    blocks.push(json!({"type": "context", "elements": [
+        {"type": "mrkdwn", "text": clip(&context.join(" · "), 2_900)}
+    ]}));
+    let mut fallback = format!("{} {}", emoji(status), escape(&title));
+    if let Some(s) = slowest {
+        fallback.push_str(&format!(
+            " — slowest {} (p95 {} ms)",
+            escape(&clip(&s.label, 100)),
+            s.p95_ms.unwrap_or(0)
+        ));
+    }
+    json!({
+        "text": fallback,
+        "attachments": [{
+            "color": color(status),
+            "fallback": clip(&title, 300),
+            "blocks": blocks,
         }]
     })
 }

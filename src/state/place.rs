@@ -123,17 +123,25 @@ impl Place {
     /// older runner does not mount. Without `GITHUB_WORKSPACE` (which the runner always sets)
     /// the mounts are unknown and nothing is said.
     pub fn lost_path_warning(&self, file: &Path) -> Option<String> {
+        self.lost_path_warning_for("state-file", ".upcheck/state.json", file)
+    }
+
+    /// The same warning for any input that names a path the run writes (`state-file`,
+    /// `status-dir`), with `example` as the path to use instead.
+    pub fn lost_path_warning_for(&self, input: &str, example: &str, file: &Path) -> Option<String> {
         if !self.actions || self.workspace.is_none() {
             return None;
         }
-        let instead = "set state-file to a path in the workspace (e.g. .upcheck/state.json) or \
-                       leave it empty";
+        let instead = if input == "state-file" {
+            format!("set {input} to a path in the workspace (e.g. {example}) or leave it empty")
+        } else {
+            format!("set {input} to a path in the workspace (e.g. {example})")
+        };
         let shown = file.display();
         if file.starts_with("~") {
             return Some(format!(
-                "state-file {shown}: `~` is not expanded inside the container, so the state \
-                 goes to a directory named `~` in the workspace and the cache saves nothing; \
-                 {instead}"
+                "{input} {shown}: `~` is not expanded inside the container, so the files \
+                 go to a directory named `~` in the workspace and are lost; {instead}"
             ));
         }
         let full = normalize(&match (&self.cwd, file.is_absolute()) {
@@ -144,10 +152,10 @@ impl Place {
         if let (Some(temp), true) = (&self.runner_temp, temp_unmounted) {
             if full.starts_with(normalize(temp)) {
                 return Some(format!(
-                    "state-file {shown} is under RUNNER_TEMP ({}), which this runner does not \
-                     mount into the container (runners older than 2.329.0): the state is lost \
-                     when the step ends; update the runner, or set state-file to a path in the \
-                     workspace (e.g. .upcheck/state.json)",
+                    "{input} {shown} is under RUNNER_TEMP ({}), which this runner does not \
+                     mount into the container (runners older than 2.329.0): what is written \
+                     there is lost when the step ends; update the runner, or set {input} to a \
+                     path in the workspace (e.g. {example})",
                     temp.display()
                 ));
             }
@@ -163,8 +171,8 @@ impl Place {
             return None;
         }
         Some(format!(
-            "state-file {shown} is not in a directory mounted into the container \
-             (/github/workspace, /github/home, /github/runner_temp): the state written there is \
+            "{input} {shown} is not in a directory mounted into the container \
+             (/github/workspace, /github/home, /github/runner_temp): what is written there is \
              lost when the step ends; {instead}"
         ))
     }

@@ -216,6 +216,12 @@ fn colours_follow_the_status() {
 #[test]
 fn recovery_snapshot() {
     let mut back = up("https://api.example.com/health");
+    back.name = Some("Health API".into());
+    back.uptime_7d = Some(crate::history::Uptime {
+        ratio: Some(0.963_19),
+        observed: Duration::from_secs(6 * 86_400),
+        window: Duration::from_secs(7 * 86_400),
+    });
     back.memory = Some(crate::report::Memory {
         previous: Some(Status::Down),
         observed: Status::Up,
@@ -230,7 +236,78 @@ fn recovery_snapshot() {
     let payload = render(&r, &ctx(), &[], None);
     assert_eq!(
         payload["text"],
-        ":large_green_circle: upcheck: 1 URL up in octo-org/site — https://api.example.com/health is back up after 6 h 4 min (down since 03:00 UTC)"
+        ":large_green_circle: upcheck: 1 URL up in octo-org/site — Health API is back up after 6 h 4 min (down since 03:00 UTC) · 7-day uptime 96.31%"
     );
     insta::assert_json_snapshot!(payload);
+    let resolved = render_resolved(&r);
+    assert!(
+        resolved["text"]
+            .as_str()
+            .unwrap()
+            .starts_with(":white_check_mark: Resolved: Health API is back up after 6 h 4 min"),
+        "{resolved}"
+    );
+    assert!(resolved.to_string().contains("7-day uptime 96.31%"));
+}
+
+#[test]
+fn digest_names_uptime_incidents_and_the_slowest_and_stays_in_limits() {
+    use crate::config::Digest;
+    use crate::history::run::{DigestReport, DigestUrl, Period};
+    use crate::history::{Incident, ReasonCode, Uptime};
+    let day = Duration::from_secs(86_400);
+    let url = |i: usize, ratio: f64, p95: u32| DigestUrl {
+        label: format!("Service <{i}> & co"),
+        shown: format!("https://s{i}.example/health?k=***"),
+        uptime: Uptime {
+            ratio: Some(ratio),
+            observed: day,
+            window: day,
+        },
+        p95_ms: Some(p95),
+        incidents: if i == 1 {
+            vec![Incident {
+                start: datetime!(2026-12-02 10:00 UTC),
+                end: Some(datetime!(2026-12-02 10:25 UTC)),
+                reason: ReasonCode::Http(503),
+            }]
+        } else {
+            vec![]
+        },
+    };
+    let d = DigestReport {
+        period: Period {
+            kind: Digest::Daily,
+            from: datetime!(2026-12-02 00:00 UTC),
+            to: datetime!(2026-12-03 00:00 UTC),
+        },
+        urls: vec![url(0, 1.0, 120), url(1, 0.9826, 340), url(2, 0.999, 80)],
+    };
+    let p = render_digest(&d, &ctx());
+    let text = p.to_string();
+    assert!(text.contains("upcheck daily digest: 2026-12-02"), "{text}");
+    assert!(text.contains("98.26% up"), "{text}");
+    assert!(
+        text.contains("*Incidents* (1)") && text.contains("25 min") && text.contains("HTTP 503")
+    );
+    assert!(text.contains("*Slowest*") && text.contains("p95 340 ms"));
+    assert!(
+        text.contains("Service &lt;1&gt; &amp; co"),
+        "escaped: {text}"
+    );
+    assert_eq!(p["attachments"][0]["color"], color(Status::Down));
+
+    let many = DigestReport {
+        urls: (0..500).map(|i| url(i, 0.999, 100)).collect(),
+        ..d
+    };
+    let p = render_digest(&many, &ctx());
+    let blocks = p["attachments"][0]["blocks"].as_array().unwrap();
+    assert!(blocks.len() <= MAX_BLOCKS);
+    assert!(p.to_string().contains("more URLs"));
+    for b in blocks {
+        if let Some(t) = b["text"]["text"].as_str() {
+            assert!(t.chars().count() <= 3000);
+        }
+    }
 }

@@ -1,0 +1,433 @@
+//! The history's I/O in a run, around the pure `crate::history`: rebuilding it from
+//! `history-url` when the state holds none (`update`), recording the run, rendering the
+//! `uptime` output and the summary section (`views`), sending the Slack digest (`digest`) and
+//! writing the status site into `status-dir` (`write_site`).
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::Client;
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::config::{Config, HistorySettings, RedactedUrl, Target};
+use crate::github::context::RunContext;
+use crate::history::public::{PublicHistory, PublicHistoryError};
+use crate::history::{self, History};
+use crate::net::Transport;
+use crate::report::RunReport;
+use crate::state::State;
+
+/// `history-url` is read up to this many bytes …
+pub const HISTORY_URL_LIMIT: usize = 5 * 1024 * 1024;
+/// … within this time.
+pub const HISTORY_URL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why `history-url` gave nothing to rebuild from. The words never carry text from the answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    #[error("it answered HTTP {0}")]
+    Status(u16),
+    #[error("the answer is larger than {} MB", HISTORY_URL_LIMIT / (1024 * 1024))]
+    TooLarge,
+    #[error("no complete answer within {}s", HISTORY_URL_TIMEOUT.as_secs())]
+    Timeout,
+    #[error("it cannot be reached ({0})")]
+    Unreachable(Transport),
+    #[error("the answer is not a usable history.json ({0})")]
+    Invalid(String),
+    #[error("not read: the run was cancelled")]
+    Cancelled,
+}
+
+/// What went wrong with a public history, in words of our own (the parser's messages may quote
+/// the answer, which is the server's text).
+fn describe(e: &PublicHistoryError) -> String {
+    match e {
+        PublicHistoryError::Json(j) => match j.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                format!("not JSON: line {}, column {}", j.line(), j.column())
+            }
+            _ => format!(
+                "JSON of another shape: line {}, column {}",
+                j.line(),
+                j.column()
+            ),
+        },
+        PublicHistoryError::Schema(v) => format!("schema {v}, this upcheck reads schema 1"),
+        PublicHistoryError::TooManyUrls(n) => format!("{n} URLs, more than allowed"),
+        PublicHistoryError::Slug(_) => "a bad or repeated slug".into(),
+        PublicHistoryError::Generated(_) => "its generated time is not an RFC 3339 time".into(),
+        PublicHistoryError::Format(_) => "a URL's history is damaged".into(),
+    }
+}
+
+/// GET `url` with the side client, at most `HISTORY_URL_LIMIT` bytes within
+/// `HISTORY_URL_TIMEOUT`, and parse it strictly.
+pub async fn fetch(
+    client: &Client,
+    url: &Url,
+    cancel: &CancellationToken,
+) -> Result<PublicHistory, FetchError> {
+    let read = async {
+        let response = client
+            .get(url.clone())
+            .timeout(HISTORY_URL_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| transport(&e))?;
+        if !response.status().is_success() {
+            return Err(FetchError::Status(response.status().as_u16()));
+        }
+        if response
+            .content_length()
+            .is_some_and(|n| n > HISTORY_URL_LIMIT as u64)
+        {
+            return Err(FetchError::TooLarge);
+        }
+        let body = crate::net::read_capped(response, HISTORY_URL_LIMIT)
+            .await
+            .map_err(|e| transport(&e))?;
+        if body.cut {
+            return Err(FetchError::TooLarge);
+        }
+        history::public::parse(&body.bytes).map_err(|e| FetchError::Invalid(describe(&e)))
+    };
+    tokio::select! {
+        r = tokio::time::timeout(HISTORY_URL_TIMEOUT + Duration::from_secs(1), read) => {
+            r.unwrap_or(Err(FetchError::Timeout))
+        }
+        () = cancel.cancelled() => Err(FetchError::Cancelled),
+    }
+}
+
+fn transport(e: &reqwest::Error) -> FetchError {
+    match crate::net::classify(e) {
+        Transport::Timeout => FetchError::Timeout,
+        why => FetchError::Unreachable(why),
+    }
+}
+
+/// The state key of each public URL: the current URL shown the same way (in order, each key
+/// once), else the one with the same display name.
+fn rebuild(public: PublicHistory, targets: &[Target]) -> History {
+    let mut taken: HashSet<String> = HashSet::new();
+    public.into_history(|u| {
+        let found = targets
+            .iter()
+            .find(|t| t.shown.as_str() == u.history.shown && !taken.contains(&t.key))
+            .or_else(|| {
+                targets.iter().find(|t| {
+                    t.name.is_some() && t.name == u.history.name && !taken.contains(&t.key)
+                })
+            })?;
+        taken.insert(found.key.clone());
+        Some(found.key.clone())
+    })
+}
+
+/// What `update` has to say: warnings and lines for the log.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Notes {
+    pub warnings: Vec<String>,
+    pub info: Vec<String>,
+}
+
+/// The run into the history: first, when the history is empty and `history-url` is set,
+/// rebuild it from there (any failure is one warning); then record every final result at
+/// `now`, fold, prune, and give each result its 7-day uptime.
+#[allow(clippy::too_many_arguments)]
+pub async fn update(
+    settings: &HistorySettings,
+    targets: &[Target],
+    history: &mut History,
+    report: &mut RunReport,
+    client: &Client,
+    cancel: &CancellationToken,
+    now: OffsetDateTime,
+) -> Notes {
+    let mut notes = Notes::default();
+    if let (Some(url), true) = (&settings.url, history.is_empty()) {
+        let shown = RedactedUrl::new(url);
+        match fetch(client, url, cancel).await {
+            Ok(public) => {
+                let offered = public.urls.len();
+                let rebuilt = rebuild(public, targets);
+                if rebuilt.is_empty() {
+                    notes.warnings.push(format!(
+                        "history-url {shown}: none of its {offered} URLs is checked now; the \
+                         history starts from this run"
+                    ));
+                } else {
+                    notes.info.push(format!(
+                        "History: rebuilt from history-url {shown} ({} of {offered} URLs)",
+                        rebuilt.len()
+                    ));
+                    *history = rebuilt;
+                }
+            }
+            Err(FetchError::Cancelled) => {}
+            Err(e) => notes.warnings.push(format!(
+                "history-url {shown}: {e}; the history starts from this run"
+            )),
+        }
+    }
+    let errors = history::run::record_run(history, report, now);
+    if let Some(first) = errors.first() {
+        notes.warnings.push(format!(
+            "the history did not record this run for {} URL{}: {first}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        ));
+    }
+    notes
+}
+
+/// The keys of the current URLs, in input order.
+fn keys(targets: &[Target]) -> Vec<&str> {
+    targets.iter().map(|t| t.key.as_str()).collect()
+}
+
+/// The `uptime` output and the job summary's history section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Views {
+    pub uptime: String,
+    pub summary: String,
+}
+
+pub fn views(history: &History, targets: &[Target], now: OffsetDateTime) -> Views {
+    let keys = keys(targets);
+    let shown = history::entries(history, &keys);
+    Views {
+        uptime: history::output::render(&shown, now),
+        summary: history::summary::render(&shown, now),
+    }
+}
+
+/// The Slack digest, when one is due (see `history::run::digest_due`): sent through the usual
+/// delivery within `budget`; `digest_sent` is set only once it arrived. `Ok` is a line for the
+/// log, `Err` a warning; None when no digest was due.
+pub async fn digest(
+    config: &Config,
+    state: &mut State,
+    report: &RunReport,
+    client: &Client,
+    cancel: &CancellationToken,
+    budget: Duration,
+    now: OffsetDateTime,
+) -> Option<Result<String, String>> {
+    let kind = config.history.digest;
+    let previous_run = state.runs.iter().rev().map(|r| r.at).find(|t| *t < now);
+    let period = history::run::digest_due(kind, state.digest_sent, previous_run, now)?;
+    if report.cancelled.is_some() || cancel.is_cancelled() {
+        return None;
+    }
+    let Some(to) = crate::slack::destination(&config.slack) else {
+        return Some(Err(format!(
+            "digest: {kind} is set but no slack-webhook, SLACK_WEBHOOK_URL or slack-token is; no digest is sent"
+        )));
+    };
+    let keys = keys(&config.targets);
+    let shown = history::entries(&state.history, &keys);
+    let d = history::run::digest(&shown, period);
+    let payload = crate::slack::message::render_digest(&d, &RunContext::from_env());
+    match crate::slack::deliver::deliver_within(client, &to, &payload, cancel, budget).await {
+        Ok(_) => {
+            state.digest_sent = Some(now);
+            Some(Ok(format!("Slack: {kind} digest delivered")))
+        }
+        Err(crate::slack::SlackError::Cancelled) => None,
+        Err(e) => Some(Err(format!(
+            "Slack: the {kind} digest was not delivered ({e}); the next run tries again"
+        ))),
+    }
+}
+
+/// A status site that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the status page into status-dir {dir} ({path}: {source})")]
+pub struct SiteError {
+    pub dir: PathBuf,
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+/// Write the status site of these URLs into `dir` (created when missing): every file
+/// atomically, and the files of URLs no longer on the site removed, only inside `badge/` and
+/// `api/`. Returns how many files were written.
+pub fn write_site(
+    dir: &Path,
+    history: &History,
+    targets: &[Target],
+    title: &str,
+    now: OffsetDateTime,
+) -> Result<usize, SiteError> {
+    let keys = keys(targets);
+    let shown = history::entries(history, &keys);
+    let files = history::site::files(&shown, now, title);
+    let fail = |path: &Path, source: std::io::Error| SiteError {
+        dir: dir.to_path_buf(),
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
+    let mut wanted: HashSet<PathBuf> = HashSet::new();
+    for (rel, bytes) in &files {
+        let path = dir.join(rel);
+        write_atomic(&path, bytes).map_err(|e| fail(&path, e))?;
+        wanted.insert(path);
+    }
+    for sub in ["badge", "api"] {
+        remove_stale(&dir.join(sub), &wanted).map_err(|(p, e)| fail(&p, e))?;
+    }
+    Ok(files.len())
+}
+
+/// What writing `status-dir` came to.
+#[derive(Debug, Default)]
+pub struct SiteOutcome {
+    pub warnings: Vec<String>,
+    /// A line for the log, when the site was written.
+    pub info: Option<String>,
+    /// The site could not be written (exit 3).
+    pub failed: bool,
+}
+
+/// Write `status-dir`, when set: the lost-path warning (in Actions, a directory not mounted
+/// into the container), then the files.
+pub fn site_phase(
+    settings: &HistorySettings,
+    place: &crate::state::Place,
+    history: &History,
+    targets: &[Target],
+    now: OffsetDateTime,
+) -> SiteOutcome {
+    let mut out = SiteOutcome::default();
+    let Some(dir) = &settings.status_dir else {
+        return out;
+    };
+    out.warnings
+        .extend(place.lost_path_warning_for("status-dir", "status", dir));
+    match write_site(dir, history, targets, &settings.status_title, now) {
+        Ok(n) => {
+            out.info = Some(format!(
+                "Status page: {n} files written to {}",
+                dir.display()
+            ))
+        }
+        Err(e) => {
+            out.warnings.push(e.to_string());
+            out.failed = true;
+        }
+    }
+    out
+}
+
+/// A temporary file beside `path`, then a rename.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&temp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Remove the files under `dir` that are not `wanted`, and directories left empty (not `dir`).
+fn remove_stale(dir: &Path, wanted: &HashSet<PathBuf>) -> Result<(), (PathBuf, std::io::Error)> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err((dir.to_path_buf(), e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| (dir.to_path_buf(), e))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(|e| (path.clone(), e))?;
+        if kind.is_dir() {
+            remove_stale(&path, wanted)?;
+            let empty = std::fs::read_dir(&path)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if empty {
+                std::fs::remove_dir(&path).map_err(|e| (path.clone(), e))?;
+            }
+        } else if !wanted.contains(&path) {
+            std::fs::remove_file(&path).map_err(|e| (path.clone(), e))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_files_go_only_inside_badge_and_api() {
+        let dir = std::env::temp_dir().join(format!("upcheck-site-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("badge")).unwrap();
+        std::fs::create_dir_all(dir.join("api/gone")).unwrap();
+        std::fs::write(dir.join("badge/gone-status.svg"), "x").unwrap();
+        std::fs::write(dir.join("api/gone/status.json"), "x").unwrap();
+        std::fs::write(dir.join("CNAME"), "status.example.com").unwrap();
+        let targets = crate::config::parse_url_list("Shop=https://shop.example/").unwrap();
+        let mut h = History::new();
+        h.record(
+            &targets[0].key,
+            targets[0].shown.as_str(),
+            Some("Shop"),
+            crate::history::Sample {
+                at: time::macros::datetime!(2026-12-03 12:00 UTC),
+                counted: crate::report::Status::Up,
+                observed: crate::report::Status::Up,
+                response_ms: Some(10),
+                reason: crate::history::ReasonCode::Ok,
+            },
+        )
+        .unwrap();
+        let now = time::macros::datetime!(2026-12-03 12:00 UTC);
+        let n = write_site(&dir, &h, &targets, "Status", now).unwrap();
+        assert!(n > 5);
+        assert!(dir.join("index.html").is_file());
+        assert!(dir.join("badge/shop-status.svg").is_file());
+        assert!(dir.join("api/shop/status.json").is_file());
+        assert!(!dir.join("badge/gone-status.svg").exists());
+        assert!(!dir.join("api/gone").exists());
+        assert!(
+            dir.join("CNAME").is_file(),
+            "files outside badge/ and api/ stay"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn public_history_errors_never_quote_the_answer() {
+        let hostile = br#"{"schema": 1, "generated": "::error::pwned", "urls": []}"#;
+        let e = history::public::parse(hostile).unwrap_err();
+        assert!(!describe(&e).contains("pwned"), "{}", describe(&e));
+        let e = history::public::parse(
+            br#"{"schema": 1, "generated": 7, "urls": "::set-output name=x::y"}"#,
+        )
+        .unwrap_err();
+        assert!(!describe(&e).contains("set-output"), "{}", describe(&e));
+        let e = history::public::parse(b"<html>::error::x</html>").unwrap_err();
+        assert!(describe(&e).starts_with("not JSON"), "{}", describe(&e));
+    }
+}
