@@ -1559,7 +1559,7 @@ fn publish_pages_is_off_by_default_and_uploads_the_status_dir() {
                 return None;
             };
             let dir = literal(on.strip_prefix("inputs.publish-pages && ")?)?;
-            (literal(off)? == "" && !dir.is_empty()).then_some(dir)
+            (literal(off)?.is_empty() && !dir.is_empty()).then_some(dir)
         },
         &mut problems,
     );
