@@ -1,19 +1,23 @@
-//! One run from start to end: read inputs, mask secrets, check, then write every report even when
-//! checks fail or the run is cancelled. Returns the exit code; `main` only calls this.
+//! One run from start to end, as phases: read inputs, mask secrets, load the state, check, heal,
+//! carry the results through the state, show them, tell Slack (with the heartbeat alongside),
+//! save the state, then write every report even when checks fail or the run is cancelled.
+//! Returns the exit code; `main` only calls this. Everything it says goes through `log`.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 use clap::Parser;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{format_duration, raw_secrets, Config, InputError, RawInputs};
+use crate::config::{raw_secrets, Config, InputError, RawInputs};
 use crate::github::context::RunContext;
 use crate::github::{annotations, commands, outputs, summary};
-use crate::report::{RunReport, Signal, Status};
+use crate::log::Log;
+use crate::report::{HealReport, HookAnswer, RunReport, RunView, Signal};
 use crate::state;
+use crate::text::format_duration;
 
 /// Check URLs with retries and report like a GitHub Action.
 #[derive(Debug, Parser)]
@@ -38,8 +42,9 @@ pub enum Exit {
     ToolFailed = 3,
 }
 
-/// Where this run reports: the GitHub runner's files and log, or a terminal.
-#[derive(Debug, Clone, Default)]
+/// Where this run reports, read from the environment once: the GitHub runner's files and log,
+/// or a terminal, and the workflow run around the step.
+#[derive(Debug, Clone)]
 pub struct Surroundings {
     /// `GITHUB_ACTIONS=true`: workflow commands are read from stdout.
     pub actions: bool,
@@ -48,6 +53,13 @@ pub struct Surroundings {
     pub slack_env: Option<String>,
     /// `SSL_CERT_FILE`: more roots for every client.
     pub ssl_cert_file: Option<PathBuf>,
+    /// Where the state lives: the monitor, the runner's directories, the ref.
+    pub place: state::Place,
+    /// The repository, run and commit (`GITHUB_*` and the event payload), for Slack.
+    pub run: RunContext,
+    /// When the step started: the time limit of the network calls after the checks counts
+    /// from here.
+    pub started: Instant,
     /// `UPCHECK_NOW`: a fixed "now" (a testing aid), else the system clock.
     pub clock: crate::clock::Clock,
     /// `UPCHECK_NOW` was set to something that is not a time: an input error.
@@ -56,6 +68,7 @@ pub struct Surroundings {
 
 impl Surroundings {
     pub fn from_env() -> Surroundings {
+        let started = Instant::now();
         let path = |name: &str| {
             std::env::var_os(name)
                 .filter(|v| !v.is_empty())
@@ -63,94 +76,45 @@ impl Surroundings {
         };
         let clock =
             crate::clock::Clock::from_value(std::env::var(crate::clock::VAR).ok().as_deref());
-        let clock_error = clock.clone().err();
-        let clock = clock.ok();
         Surroundings {
             actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             output_file: path("GITHUB_OUTPUT"),
             summary_file: path("GITHUB_STEP_SUMMARY"),
             slack_env: std::env::var("SLACK_WEBHOOK_URL").ok(),
             ssl_cert_file: path("SSL_CERT_FILE"),
-            clock: clock.unwrap_or_default(),
-            clock_error,
+            place: state::Place::from_env(),
+            run: RunContext::from_env(),
+            started,
+            clock: clock.clone().unwrap_or_default(),
+            clock_error: clock.err(),
         }
     }
 }
 
-/// Lines to stdout, ignoring a closed pipe.
-fn say(line: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}");
-    let _ = out.flush();
+/// The state between runs, when `state-file` is set: where it is saved and what it holds.
+struct Memory {
+    path: PathBuf,
+    state: state::State,
 }
 
-/// A warning, in the form the surroundings read.
-fn warn(env: &Surroundings, message: &str) {
-    if env.actions {
-        say(&commands::annotation(
-            commands::Level::Warning,
-            None,
-            message,
-        ));
-    } else {
-        eprintln!("upcheck: warning: {}", crate::text::log_safe(message));
-    }
-}
-
-/// An error that ends the run, in the form the surroundings read.
-fn fail(env: &Surroundings, title: &str, message: &str) {
-    if env.actions {
-        say(&commands::annotation(
-            commands::Level::Error,
-            Some(title),
-            message,
-        ));
-    } else {
-        eprintln!("upcheck: {}", crate::text::log_safe(message));
-    }
-}
-
+/// One run, phase by phase: config → masks → state load → checks → heal → state transitions →
+/// console and annotations → notify (Slack, with the heartbeat alongside) → state save →
+/// heartbeat's line → files.
 pub async fn run(cli: Cli, env: Surroundings) -> Exit {
-    let config = match read_config(cli.urls, cli.inputs, &env) {
+    let log = Log::new(env.actions);
+    let config = match read_config(cli.urls, cli.inputs, &env, log) {
         Ok(config) => config,
         Err(exit) => return exit,
     };
-    if env.actions {
-        for line in commands::mask_lines(&config.secrets) {
-            say(&line);
-        }
-    }
+    mask(log, &config.secrets);
     if let Some(e) = &env.clock_error {
-        fail(&env, "upcheck: invalid input", &e.to_string());
+        log.fail("upcheck: invalid input", &e.to_string());
         return Exit::BadInput;
     }
-    // One trust store for every client: the checks' and the side channels'.
-    let clients = crate::net::Trust::new(
-        config.request.ca_pem.as_deref(),
-        env.ssl_cert_file.as_deref(),
-    )
-    .and_then(|(trust, warning)| {
-        let check = crate::check::build_client(&config.request, &trust)?;
-        Ok((check, crate::net::side_client(&trust)?, warning))
-    });
-    let (client, side) = match clients {
-        Ok((check, side, warning)) => {
-            if let Some(warning) = warning {
-                warn(&env, &warning);
-            }
-            (check, side)
-        }
-        Err(e) => {
-            fail(&env, "upcheck failed", &e.to_string());
-            return Exit::ToolFailed;
-        }
+    let Some((client, side)) = clients(log, &env, &config) else {
+        return Exit::ToolFailed;
     };
-
-    let opened = state::open(&config.state, &config.targets, &state::Place::from_env());
-    for warning in &opened.warnings {
-        warn(&env, warning);
-    }
-    let mut memory = opened.memory;
+    let (mut memory, state_note) = load_state(log, &env, &config);
 
     let signals = Signals::listen();
     let settings = crate::check::Settings::of(&config, env.actions);
@@ -171,12 +135,12 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         success: config.state.success_threshold,
     };
     let now = report.started_at;
-    let saved_state = memory.as_mut().map(|(_, saved)| saved);
     heal_phase(
+        log,
         &env,
         &config,
         &mut report,
-        saved_state,
+        memory.as_mut().map(|m| &mut m.state),
         thresholds,
         settings,
         &client,
@@ -184,128 +148,182 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         &signals,
     )
     .await;
-    let remind = match &mut memory {
-        Some((_, saved)) => {
-            state::apply(&mut report, saved, thresholds, now);
-            state::reminder_due(&report, saved, config.state.remind_every, now)
+
+    let (remind, ended) = match &mut memory {
+        Some(m) => {
+            state::apply(&mut report, &mut m.state, thresholds, now);
+            (
+                state::reminder_due(&report, &m.state, config.state.remind_every, now),
+                state::ended_incidents(&report, &m.state),
+            )
         }
-        None => false,
+        None => (false, Vec::new()),
     };
+
     // The history (without a state file, this run's alone): rebuilt from history-url when
-    // empty, then this run recorded on the final results.
+    // empty, then this run recorded on the final results, before anything shows them.
     let mut scratch = crate::history::History::new();
     let history = memory
         .as_mut()
-        .map_or(&mut scratch, |(_, s)| &mut s.history);
+        .map_or(&mut scratch, |m| &mut m.state.history);
     let (h, cancel) = (&config.history, &signals.cancel);
     let notes =
         crate::history_io::update(h, &config.targets, history, &mut report, &side, cancel, now)
             .await;
-    notes.warnings.iter().for_each(|w| warn(&env, w));
-    notes.info.iter().for_each(|line| info(&env, line));
-    if cli.json {
-        say(&serde_json::to_string_pretty(&report.results_json()).unwrap_or_default());
-    } else {
-        for line in crate::console::render(&report).lines() {
-            say(line);
-        }
-    }
-    if env.actions {
-        for line in annotations::render(&report) {
-            say(&line);
-        }
-    }
+    notes.warnings.iter().for_each(|w| log.warn(w));
+    notes.info.iter().for_each(|line| log.info(line));
+
+    let view = RunView::new(&report);
+    show(log, cli.json, &view);
     let mut exit = verdict_exit(&report, config.fail_on_down);
 
-    let ended = memory
-        .as_ref()
-        .map(|(_, saved)| state::ended_incidents(&report, saved))
-        .unwrap_or_default();
-    let slack_started = std::time::Instant::now();
-    let (slack, slack_exit) = tell_slack(
-        &env,
-        &config,
-        &report,
-        remind,
-        ended.first(),
-        &side,
-        &signals,
-    )
-    .await;
+    let deadline = crate::deadline::network_deadline(env.started, Instant::now());
+    let heartbeat = async {
+        match (&config.heartbeat_url, report.cancelled) {
+            (Some(url), None) => Some(heartbeat(&side, url, &signals.cancel, deadline).await),
+            _ => None,
+        }
+    };
+    let tell = async {
+        let told = tell_slack(
+            log,
+            &env,
+            &config,
+            &view,
+            remind,
+            ended.first(),
+            &side,
+            &signals,
+            deadline,
+        )
+        .await;
+        // A signal during the Slack phase leaves the outage messages as they are.
+        let cancelled = signals.cancel.is_cancelled();
+        if !ended.is_empty() && !cancelled && memory.is_some() {
+            resolve(log, &config, &ended, &view, &side, &signals, deadline).await;
+        }
+        (told, cancelled)
+    };
+    let (((slack, slack_exit), cancelled), beat) = tokio::join!(tell, heartbeat);
     exit = exit.max(slack_exit);
-    if let Some((_, saved)) = &mut memory {
-        let budget = crate::slack::deliver::BUDGET.saturating_sub(slack_started.elapsed());
-        let sent =
-            crate::history_io::digest(&config, saved, &report, &side, cancel, budget, now).await;
+
+    // The digest, when due, by the same deadline; then the history's views and the site.
+    if let Some(m) = &mut memory {
+        let budget = deadline.saturating_duration_since(Instant::now());
+        let sent = crate::history_io::digest(
+            &config,
+            &mut m.state,
+            &report,
+            &env.run,
+            &side,
+            cancel,
+            budget,
+            now,
+        )
+        .await;
         match sent {
-            Some(Ok(line)) => info(&env, &line),
-            Some(Err(warning)) => warn(&env, &warning),
+            Some(Ok(line)) => log.info(&line),
+            Some(Err(warning)) => log.warn(&warning),
             None => {}
         }
     }
-    // The history's views and the status site, before the state is saved.
-    let history = memory.as_ref().map_or(&scratch, |(_, s)| &s.history);
+    let history = memory.as_ref().map_or(&scratch, |m| &m.state.history);
     let views = crate::history_io::views(history, &config.targets, now);
-    let place = state::Place::from_env();
-    let site = crate::history_io::site_phase(h, &place, history, &config.targets, now);
-    site.warnings.iter().for_each(|w| warn(&env, w));
-    site.info.iter().for_each(|line| info(&env, line));
+    let site = crate::history_io::site_phase(h, &env.place, history, &config.targets, now);
+    site.warnings.iter().for_each(|w| log.warn(w));
+    site.info.iter().for_each(|line| log.info(line));
     if site.failed {
         exit = exit.max(Exit::ToolFailed);
     }
-    if let Some((path, mut saved)) = memory {
-        if let Some(delivered) = &slack.delivered {
-            let posted = match (&delivered.channel, &delivered.ts) {
-                (Some(channel), Some(ts)) => Some(state::Incident {
-                    channel: channel.clone(),
-                    ts: ts.clone(),
-                }),
-                _ => None,
-            };
-            state::mark_notified(&report, &mut saved, now, posted.as_ref());
-        } else if slack.error.is_some() && slack.skipped.is_none() {
-            state::mark_unannounced(&report, &mut saved);
-        }
-        if !ended.is_empty() && !signals.cancel.is_cancelled() {
-            let errors =
-                crate::slack::resolve(&config.slack, &ended, &report, &side, &signals.cancel).await;
-            for e in errors {
-                warn(
-                    &env,
-                    &format!("the outage message could not be marked resolved: {e}"),
-                );
-            }
-            state::close_incidents(&report, &mut saved);
-        }
-        if let Err(e) = state::file::save(&path, &saved) {
-            warn(
-                &env,
-                &format!(
-                    "the state could not be saved to {} ({e}); the next run starts fresh",
-                    path.display()
-                ),
-            );
+
+    if let Some(mut m) = memory {
+        state::record_slack(&report, &mut m.state, &slack, now, cancelled);
+        if let Err(e) = state::file::save(&m.path, &m.state) {
+            log.warn(&format!(
+                "the state could not be saved to {} ({e}); the next run starts fresh",
+                m.path.display()
+            ));
         }
     }
-    if let (Some(url), None) = (&config.heartbeat_url, report.cancelled) {
-        match crate::heartbeat::beat(&side, url, &signals.cancel).await {
-            Ok(_) if env.actions => say("Heartbeat: sent"),
-            Ok(_) => eprintln!("upcheck: heartbeat sent"),
-            Err(e) => warn(&env, &e.to_string()),
-        }
+    match beat {
+        Some(Ok(_)) if log.on_actions() => log.info("Heartbeat: sent"),
+        Some(Ok(_)) => log.info("heartbeat sent"),
+        Some(Err(e)) => log.warn(&e.to_string()),
+        None => {}
     }
     exit = exit.max(write_files(
+        log,
         &env,
         &config,
-        &report,
+        &view,
         &slack,
-        opened.note.as_deref(),
+        state_note.as_deref(),
         &views,
     ));
-    if exit == Exit::Down && !env.actions && report.cancelled.is_some() {
-        eprintln!("upcheck: cancelled before every check finished");
+    if exit == Exit::Down && !log.on_actions() && report.cancelled.is_some() {
+        log.info("cancelled before every check finished");
     }
     exit
+}
+
+/// `::add-mask::` for every secret (Actions only).
+fn mask(log: Log, secrets: &[String]) {
+    for line in commands::mask_lines(secrets) {
+        log.command(&line);
+    }
+}
+
+/// One trust store (webpki roots, `ca-cert`, `SSL_CERT_FILE`) for every client: the checks' and
+/// the side channels' (Slack, the hook, the heartbeat, the GitHub API). `None`: the run cannot
+/// go on, and the error has been said.
+fn clients(
+    log: Log,
+    env: &Surroundings,
+    config: &Config,
+) -> Option<(reqwest::Client, reqwest::Client)> {
+    let built = crate::net::Trust::new(
+        config.request.ca_pem.as_deref(),
+        env.ssl_cert_file.as_deref(),
+    )
+    .and_then(|(trust, warning)| {
+        let check = crate::check::build_client(&config.request, &trust)?;
+        Ok((check, crate::net::side_client(&trust)?, warning))
+    });
+    match built {
+        Ok((check, side, warning)) => {
+            if let Some(warning) = warning {
+                log.warn(&warning);
+            }
+            Some((check, side))
+        }
+        Err(e) => {
+            log.fail("upcheck failed", &e.to_string());
+            None
+        }
+    }
+}
+
+/// The saved state of this monitor (which file, which monitor: `state::open`), and the
+/// summary's note on it; a file that cannot be used is a fresh start, with a warning.
+fn load_state(log: Log, env: &Surroundings, config: &Config) -> (Option<Memory>, Option<String>) {
+    let opened = state::open(&config.state, &config.targets, &env.place);
+    for warning in &opened.warnings {
+        log.warn(warning);
+    }
+    let memory = opened.memory.map(|(path, state)| Memory { path, state });
+    (memory, opened.note)
+}
+
+/// The readable report (or `--json`), then the annotations (Actions only).
+fn show(log: Log, json: bool, view: &RunView) {
+    if json {
+        log.report(&serde_json::to_string_pretty(&view.report.results_json()).unwrap_or_default());
+    } else {
+        log.report(&crate::console::render(view));
+    }
+    for line in annotations::render(view) {
+        log.command(&line);
+    }
 }
 
 /// The restart hook: when a URL counts as down (thresholds applied) and the cooldown has
@@ -314,6 +332,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
 /// hook.
 #[allow(clippy::too_many_arguments)]
 async fn heal_phase(
+    log: Log,
     env: &Surroundings,
     config: &Config,
     report: &mut RunReport,
@@ -328,18 +347,7 @@ async fn heal_phase(
     if report.cancelled.is_some() || signals.cancel.is_cancelled() {
         return;
     }
-    // Which URLs count as down: thresholds applied on a copy of the state.
-    let counted: Vec<Status> = match saved.as_deref() {
-        Some(saved) => {
-            let (mut copy, mut trial) = (saved.clone(), report.clone());
-            state::apply(&mut trial, &mut copy, thresholds, report.started_at);
-            trial.results.iter().map(|r| r.status).collect()
-        }
-        None => report.results.iter().map(|r| r.status).collect(),
-    };
-    let down: Vec<usize> = (0..counted.len())
-        .filter(|&i| counted[i] == Status::Down)
-        .collect();
+    let down = state::counted_down(report, saved.as_deref(), thresholds, report.started_at);
     if down.is_empty() {
         return;
     }
@@ -348,14 +356,11 @@ async fn heal_phase(
     if let Err(crate::heal::NotCalled::Cooldown { last }) =
         crate::heal::cooldown_passed(&config.heal, last, now)
     {
-        info(
-            env,
-            &format!(
-                "Restart hook: not called, the last call was at {} (heal-cooldown {})",
-                crate::text::clock(last, now),
-                format_duration(config.heal.cooldown)
-            ),
-        );
+        log.info(&format!(
+            "Restart hook: not called, the last call was at {} (heal-cooldown {})",
+            crate::text::clock(last, now),
+            format_duration(config.heal.cooldown)
+        ));
         return;
     }
     let triggered_by: Vec<(String, String)> = down
@@ -370,7 +375,7 @@ async fn heal_phase(
         saved.heal_called = Some(now);
     }
     let (rounds, waited) = match answer {
-        crate::heal::HookAnswer::Accepted { .. } => {
+        HookAnswer::Accepted { .. } => {
             let results = &mut report.results;
             crate::heal::recheck(config, settings, client, results, &down, &signals.cancel).await
         }
@@ -379,8 +384,8 @@ async fn heal_phase(
     if signals.cancel.is_cancelled() {
         report.cancelled = signals.caught().or(Some(Signal::Interrupt));
     }
-    let heal = crate::heal::HealReport {
-        hook: crate::heal::shown(hook),
+    let heal = HealReport {
+        hook: crate::redact::host_only(hook),
         called_at: now,
         answer,
         triggered_by,
@@ -389,19 +394,10 @@ async fn heal_phase(
         cancelled: signals.cancel.is_cancelled(),
     };
     if let Some(error) = heal.answer.error() {
-        warn(env, &error);
+        log.warn(&error);
     }
-    info(env, &format!("Restart hook: {}", heal.outcome()));
+    log.info(&format!("Restart hook: {}", heal.outcome()));
     report.heal = Some(heal);
-}
-
-/// A line for the log (Actions) or stderr (local).
-fn info(env: &Surroundings, line: &str) {
-    if env.actions {
-        say(&crate::text::log_safe(line));
-    } else {
-        eprintln!("upcheck: {}", crate::text::log_safe(line));
-    }
 }
 
 /// Inputs from the environment and flags (positional URLs join the `url` input), validated.
@@ -409,8 +405,9 @@ fn read_config(
     urls: Vec<String>,
     mut flags: RawInputs,
     env: &Surroundings,
+    log: Log,
 ) -> Result<Config, Exit> {
-    let env_inputs = RawInputs::from_env().map_err(|e| bad_input(env, &[], &e))?;
+    let env_inputs = RawInputs::from_env().map_err(|e| bad_input(log, &[], &e))?;
     if !urls.is_empty() {
         let positional = urls.join("\n");
         flags.url = Some(match flags.url.take() {
@@ -421,38 +418,41 @@ fn read_config(
     let raw = flags.over(env_inputs);
     Config::from_inputs(raw.clone(), env.slack_env.clone()).map_err(|e| {
         let secrets = raw_secrets(&raw, env.slack_env.as_deref());
-        bad_input(env, &secrets, &e)
+        bad_input(log, &secrets, &e)
     })
 }
 
-/// The Slack phase, and what it adds to the exit code: 3 for an undelivered message with
-/// `fail-on-notify-error`, 1 for a cancel that arrived while Slack was being told.
+/// The Slack phase, done by `deadline`, and what it adds to the exit code: 3 for an undelivered
+/// message with `fail-on-notify-error`, 1 for a cancel that arrived while Slack was being told.
+#[allow(clippy::too_many_arguments)]
 async fn tell_slack(
+    log: Log,
     env: &Surroundings,
     config: &Config,
-    report: &RunReport,
+    view: &RunView<'_>,
     remind: bool,
     thread: Option<&state::Incident>,
     side: &reqwest::Client,
     signals: &Signals,
+    deadline: Instant,
 ) -> (crate::slack::Outcome, Exit) {
-    use crate::slack::SlackError;
-    let ctx = RunContext::from_env();
+    use crate::slack::Outcome;
+    let report = view.report;
     let slack = crate::slack::notify(
         &config.slack,
-        report,
+        view,
         remind,
         thread,
-        &ctx,
+        &env.run,
         side,
         &signals.cancel,
+        deadline,
     )
     .await;
     let mut exit = Exit::Healthy;
     if report.cancelled.is_none() && signals.cancel.is_cancelled() {
         let signal = signals.caught().unwrap_or(Signal::Interrupt);
-        fail(
-            env,
+        log.fail(
             "upcheck was cancelled",
             &format!(
                 "cancelled by {signal} while telling Slack; the checks had finished: {}",
@@ -461,51 +461,77 @@ async fn tell_slack(
         );
         exit = Exit::Down;
     }
-    for warning in &slack.warnings {
-        warn(env, warning);
+    for warning in slack.warnings() {
+        log.warn(warning);
     }
     let line = slack.describe();
-    match &slack.error {
-        Some(e) if config.slack.fail_on_notify_error && !matches!(e, SlackError::Cancelled) => {
-            fail(env, "Slack message not delivered", &line);
+    match &slack {
+        Outcome::Failed { .. } if config.slack.fail_on_notify_error => {
+            log.fail("Slack message not delivered", &line);
             exit = Exit::ToolFailed;
         }
-        Some(SlackError::Cancelled) | None => {
-            if env.actions {
-                say(&crate::text::log_safe(&line));
-            } else if crate::slack::destination(&config.slack).is_some() {
-                eprintln!("upcheck: {}", crate::text::log_safe(&line));
+        Outcome::Failed { .. } => log.warn(&line),
+        _ => {
+            if log.on_actions() || crate::slack::destination(&config.slack).is_some() {
+                log.info(&line);
             }
         }
-        Some(_) => warn(env, &line),
     }
     (slack, exit)
 }
 
+/// Mark the outage messages this run ends as resolved; a failure is a warning.
+async fn resolve(
+    log: Log,
+    config: &Config,
+    ended: &[state::Incident],
+    view: &RunView<'_>,
+    side: &reqwest::Client,
+    signals: &Signals,
+    deadline: Instant,
+) {
+    let errors =
+        crate::slack::resolve(&config.slack, ended, view, side, &signals.cancel, deadline).await;
+    for e in errors {
+        log.warn(&format!(
+            "the outage message could not be marked resolved: {e}"
+        ));
+    }
+}
+
+/// The heartbeat, cut off at `deadline` like the other calls after the checks.
+async fn heartbeat(
+    side: &reqwest::Client,
+    url: &url::Url,
+    cancel: &CancellationToken,
+    deadline: Instant,
+) -> Result<u16, crate::heartbeat::HeartbeatError> {
+    tokio::time::timeout_at(deadline.into(), crate::heartbeat::beat(side, url, cancel))
+        .await
+        .unwrap_or(Err(crate::heartbeat::HeartbeatError::Timeout))
+}
+
 /// Step outputs and the job summary; exit 3 when either cannot be written.
 fn write_files(
+    log: Log,
     env: &Surroundings,
     config: &Config,
-    report: &RunReport,
+    view: &RunView,
     slack: &crate::slack::Outcome,
     state_note: Option<&str>,
     history: &crate::history_io::Views,
 ) -> Exit {
+    let report = view.report;
     let mut exit = Exit::Healthy;
     if let Some(path) = &env.output_file {
-        let notify_error = slack
-            .error
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        let mut values = outputs::outputs(report, slack.notified(), &notify_error);
+        let mut values = outputs::outputs(report, slack);
         values.push(("uptime", history.uptime.clone()));
         if let Err(e) = outputs::write(path, &values) {
             let why = format!(
                 "cannot write step outputs to $GITHUB_OUTPUT ({}): {e}",
                 path.display()
             );
-            fail(env, "upcheck failed", &why);
+            log.fail("upcheck failed", &why);
             exit = Exit::ToolFailed;
         }
     }
@@ -519,18 +545,18 @@ fn write_files(
         let slack_line = slack.describe();
         let missed = report.missed_note();
         let mut notes: Vec<&str> = missed.iter().map(String::as_str).collect();
-        notes.extend(state_note);
         if crate::slack::destination(&config.slack).is_some() {
             notes.push(slack_line.as_str());
         }
-        let markdown = summary::render(report, &settings, &notes);
+        notes.extend(state_note);
+        let markdown = summary::render(view, &settings, &notes);
         let markdown = summary::with_section(markdown, &history.summary);
         if let Err(e) = summary::write(path, &markdown) {
             let why = format!(
                 "cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}",
                 path.display()
             );
-            fail(env, "upcheck failed", &why);
+            log.fail("upcheck failed", &why);
             exit = Exit::ToolFailed;
         }
     }
@@ -545,13 +571,9 @@ fn verdict_exit(report: &RunReport, fail_on_down: bool) -> Exit {
     }
 }
 
-fn bad_input(env: &Surroundings, secrets: &[String], e: &InputError) -> Exit {
-    if env.actions {
-        for line in commands::mask_lines(secrets) {
-            say(&line);
-        }
-    }
-    fail(env, "upcheck: invalid input", &e.to_string());
+fn bad_input(log: Log, secrets: &[String], e: &InputError) -> Exit {
+    mask(log, secrets);
+    log.fail("upcheck: invalid input", &e.to_string());
     Exit::BadInput
 }
 

@@ -31,7 +31,7 @@ impl Clock {
             Some(v) => OffsetDateTime::parse(v, &Rfc3339)
                 .map(|t| Clock::Fixed(t.to_offset(time::UtcOffset::UTC)))
                 .map_err(|_| BadClock {
-                    shown: crate::text::clip(&crate::text::log_safe(v), 40),
+                    shown: crate::text::clip(&crate::redact::log_safe(v), 40),
                 }),
         }
     }

@@ -13,11 +13,12 @@ use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::config::{Config, HistorySettings, RedactedUrl, Target};
+use crate::config::{Config, HistorySettings, Target};
 use crate::github::context::RunContext;
 use crate::history::public::{PublicHistory, PublicHistoryError};
 use crate::history::{self, History};
 use crate::net::Transport;
+use crate::redact::RedactedUrl;
 use crate::report::RunReport;
 use crate::state::State;
 
@@ -210,10 +211,12 @@ pub fn views(history: &History, targets: &[Target], now: OffsetDateTime) -> View
 /// The Slack digest, when one is due (see `history::run::digest_due`): sent through the usual
 /// delivery within `budget`; `digest_sent` is set only once it arrived. `Ok` is a line for the
 /// log, `Err` a warning; None when no digest was due.
+#[allow(clippy::too_many_arguments)]
 pub async fn digest(
     config: &Config,
     state: &mut State,
     report: &RunReport,
+    ctx: &RunContext,
     client: &Client,
     cancel: &CancellationToken,
     budget: Duration,
@@ -226,6 +229,8 @@ pub async fn digest(
         return None;
     }
     let Some(to) = crate::slack::destination(&config.slack) else {
+        // Said once per period, not on every run.
+        state.digest_sent = Some(now);
         return Some(Err(format!(
             "digest: {kind} is set but no slack-webhook, SLACK_WEBHOOK_URL or slack-token is; no digest is sent"
         )));
@@ -233,7 +238,7 @@ pub async fn digest(
     let keys = keys(&config.targets);
     let shown = history::entries(&state.history, &keys);
     let d = history::run::digest(&shown, period);
-    let payload = crate::slack::message::render_digest(&d, &RunContext::from_env());
+    let payload = crate::slack::message::render_digest(&d, ctx);
     match crate::slack::deliver::deliver_within(client, &to, &payload, cancel, budget).await {
         Ok(_) => {
             state.digest_sent = Some(now);

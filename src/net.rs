@@ -272,7 +272,7 @@ pub fn classify(e: &reqwest::Error) -> Transport {
         messages.push(err.to_string());
         source = err.source();
     }
-    let detail = crate::text::log_safe(messages.last().map_or("", String::as_str));
+    let detail = crate::redact::log_safe(messages.last().map_or("", String::as_str));
     let all = messages.join(": ");
     if all.contains("dns error") || all.contains("failed to lookup address") {
         return Transport::Dns(detail);

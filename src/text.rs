@@ -1,5 +1,4 @@
-//! Small text helpers shared by every renderer: clipping, dates, wait phrases, and neutralising
-//! untrusted text so it can never be read as a workflow command.
+//! Small text helpers shared by every renderer: clipping, dates, durations and wait phrases.
 
 use std::time::Duration;
 
@@ -60,9 +59,37 @@ pub fn clock(t: OffsetDateTime, today: OffsetDateTime) -> String {
     }
 }
 
+/// "500ms", "3s", "1.5s", "1m30s", "2h".
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    if ms < 60_000 {
+        return if ms % 1000 == 0 {
+            format!("{}s", ms / 1000)
+        } else {
+            let s = format!("{:.2}", ms as f64 / 1000.0);
+            format!("{}s", s.trim_end_matches('0').trim_end_matches('.'))
+        };
+    }
+    let secs = d.as_secs();
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
 /// " (1s apart)" when every wait was the same, " (waited 1s, 2s, 4s)" otherwise, "" for none.
 pub fn waits_phrase(waits: &[Duration]) -> String {
-    use crate::config::format_duration;
     match waits {
         [] => String::new(),
         [first, rest @ ..] if rest.iter().all(|w| w == first) => {
@@ -79,23 +106,6 @@ pub fn waits_phrase(waits: &[Duration]) -> String {
     }
 }
 
-/// Make text safe to print on one log line: control characters become spaces, and the two ways
-/// the runner recognises a workflow command are broken (`::` at the start of a line, after
-/// whitespace, and `##[` anywhere). The result is a single line.
-pub fn log_safe(s: &str) -> String {
-    let one_line: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let mut out = one_line.replace("##[", "#\u{200b}#[");
-    let trimmed = out.trim_start();
-    if trimmed.starts_with("::") {
-        let lead = out.len() - trimmed.len();
-        out.insert(lead + 1, '\u{200b}');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,23 +117,22 @@ mod tests {
     }
 
     #[test]
+    fn durations_format() {
+        let ms = Duration::from_millis;
+        assert_eq!(format_duration(ms(500)), "500ms");
+        assert_eq!(format_duration(ms(1000)), "1s");
+        assert_eq!(format_duration(ms(1500)), "1.5s");
+        assert_eq!(format_duration(ms(1250)), "1.25s");
+        assert_eq!(format_duration(ms(90_000)), "1m30s");
+        assert_eq!(format_duration(ms(7_200_000)), "2h");
+    }
+
+    #[test]
     fn waits_phrase_forms() {
         let s = Duration::from_secs;
         assert_eq!(waits_phrase(&[]), "");
         assert_eq!(waits_phrase(&[s(1), s(1)]), " (1s apart)");
         assert_eq!(waits_phrase(&[s(1), s(2)]), " (waited 1s, 2s)");
-    }
-
-    #[test]
-    fn log_safe_breaks_commands() {
-        assert_eq!(log_safe("::error::x"), ":\u{200b}:error::x");
-        assert_eq!(log_safe("  ::add-mask::x"), "  :\u{200b}:add-mask::x");
-        assert_eq!(
-            log_safe("a ##[set-output name=x]y"),
-            "a #\u{200b}#[set-output name=x]y"
-        );
-        assert_eq!(log_safe("a\nb\r::c"), "a b ::c");
-        assert_eq!(log_safe("fine :: text"), "fine :: text");
     }
 
     #[test]

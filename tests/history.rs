@@ -347,3 +347,60 @@ fn a_bad_upcheck_now_is_an_input_error() {
     assert!(errors[0].contains("UPCHECK_NOW"), "{}", errors[0]);
     assert_eq!(svc.hits("/ok"), 0, "nothing is sent");
 }
+
+#[test]
+fn a_cancelled_run_records_only_the_checks_that_finished_and_still_writes_uptime() {
+    let svc = TestServer::start(vec![
+        ("/ok", Behaviour::text(200, "ok")),
+        (
+            "/slow",
+            Behaviour::Sequence(vec![Behaviour::text(200, "ok"), Behaviour::Hang]),
+        ),
+    ]);
+    let m = Monitor::new();
+    let urls = format!("Fast={}\nSlow={}", svc.url("/ok"), svc.url("/slow"));
+    let r = m.sim(1, &at(0)).with("url", &urls).run();
+    assert_eq!(r.exit_code(), 0, "{r}");
+    let r = m
+        .sim(2, &at(1))
+        .with("url", &urls)
+        .with("timeout", "30s")
+        .signal_after(2.0)
+        .run();
+    assert_eq!(r.exit_code(), 1, "cancelled: {r}");
+    let u = uptime(&r);
+    assert_eq!(u[0]["name"], "Fast");
+    assert_eq!(
+        u[0]["last_checked"],
+        at(1),
+        "the finished check is recorded: {u}"
+    );
+    assert_eq!(u[1]["name"], "Slow");
+    assert_eq!(
+        u[1]["last_checked"],
+        at(0),
+        "the cut-short check is not: {u}"
+    );
+    assert_eq!(u[1]["status"], "up");
+    assert!(r.summary().contains("### History"), "{r}");
+}
+
+#[test]
+fn a_status_dir_that_cannot_be_written_is_a_warning_and_exit_3() {
+    let svc = TestServer::start(vec![("/ok", Behaviour::text(200, "ok"))]);
+    let m = Monitor::new();
+    // `site` is a file, so no directory can be made there.
+    m.workspace.write("site", "not a directory");
+    let r = m.sim(1, &at(0)).with("url", &svc.url("/ok")).run();
+    assert_eq!(r.exit_code(), 3, "{r}");
+    let warnings = r.annotations("warning");
+    assert_eq!(warnings.len(), 1, "{r}");
+    assert!(
+        warnings[0].contains("cannot write the status page into status-dir site"),
+        "{}",
+        warnings[0]
+    );
+    // Everything else is still written.
+    assert_eq!(r.out("healthy"), "true");
+    assert!(r.output("uptime").is_some());
+}

@@ -28,7 +28,7 @@ use common::{refused_port, Behaviour, Sim, SimReport, TempDir, TestCert, TestSer
 use serde_json::Value;
 
 /// The contract's outputs, and nothing else.
-const OUTPUT_NAMES: [&str; 12] = [
+const OUTPUT_NAMES: [&str; 13] = [
     "healthy",
     "status",
     "previous-status",
@@ -41,6 +41,7 @@ const OUTPUT_NAMES: [&str; 12] = [
     "notify-error",
     "healed",
     "heal-error",
+    "uptime",
 ];
 
 const BIN: &str = env!("CARGO_BIN_EXE_upcheck");

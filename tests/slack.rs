@@ -9,9 +9,10 @@
 //! file and has `shared/tools/validate-slack-payload --strict` (with `--target api` for
 //! chat.postMessage bodies) check it: a payload Slack would reject fails the test that sent it.
 //!
-//! Two tests wait for Slack's 30 s delivery budget and are named `slow_…`: a Slack that always
-//! answers 503 (≈ 15 s: the backoff outgrows the budget) and a Slack that never answers
-//! (≈ 30 s). Everything else takes a few seconds at most.
+//! Three tests wait for Slack's delivery budget and are named `slow_…`: a Slack that always
+//! answers 503 (≈ 15 s: the backoff outgrows the budget) and a Slack that never answers, after
+//! quick and after slow checks (≈ 27 s: the step's calls after the checks end 27 s after its
+//! start). Everything else takes a few seconds at most.
 
 mod common;
 
@@ -541,8 +542,8 @@ fn slow_webhook_always_503_gives_up_within_the_budget() {
     deliveries(&slack);
 }
 
-/// SLOW (≈ 30 s): a Slack that reads the request and never answers. Each try is cut at 10 s,
-/// and the whole phase at 30 s: the step ends, explained.
+/// SLOW (≈ 27 s): a Slack that reads the request and never answers. Each try is cut at 10 s,
+/// and the whole phase 27 s after the step's start: the step ends, explained.
 #[test]
 fn slow_hanging_webhook_ends_within_the_budget() {
     let targets = targets();
@@ -562,6 +563,41 @@ fn slow_hanging_webhook_ends_within_the_budget() {
     assert!(error.contains("no answer"), "{error:?}\n{r}");
     assert!(slack.hits(HOOK) >= 2, "a timed-out try is retried\n{r}");
     assert_eq!(slack_warnings(&r).len(), 1, "{r}");
+    deliveries(&slack);
+}
+
+/// SLOW (≈ 27 s): checks that take 5 s, then a Slack that never answers. The time limit of the
+/// calls after the checks counts from the step's start, not from the Slack phase's: the step
+/// ends within 30 s of its start, with the outputs and the summary written.
+#[test]
+fn slow_hanging_webhook_after_slow_checks_ends_within_30_s_of_the_start() {
+    let targets = TestServer::start(vec![(
+        "/slow",
+        Behaviour::delay(Duration::from_secs(5), Behaviour::text(200, "ok")),
+    )]);
+    let slack = slack(Behaviour::Hang, api_ok());
+    let r = base(&slack)
+        .with("slack-webhook", &slack.url(HOOK))
+        .with("url", &targets.url("/slow"))
+        .with("timeout", "8s")
+        .with("notify", "always")
+        .run();
+    let secs = r.run_secs();
+    assert!(
+        secs < 30.0,
+        "the step ends within 30 s of its start; it took {secs} s\n{r}"
+    );
+    assert!(secs >= 20.0, "it did wait for Slack: {secs} s\n{r}");
+    assert_eq!(r.exit_code(), 0, "{r}");
+    assert_eq!(r.out("status"), "up", "{r}");
+    assert_eq!(r.out("notified"), "false", "{r}");
+    let error = r.out("notify-error");
+    assert!(error.contains("no answer"), "{error:?}\n{r}");
+    assert!(
+        r.summary().contains("Slack: message not delivered"),
+        "the summary is written, with Slack's note\n{r}"
+    );
+    assert!(slack.hits(HOOK) >= 2, "a timed-out try is retried\n{r}");
     deliveries(&slack);
 }
 

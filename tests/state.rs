@@ -276,10 +276,10 @@ fn notified_ago(path: &Path, ago: time::Duration) {
     write_state(path, &state);
 }
 
-/// The state file is a valid version-2 state that knows exactly these URLs.
+/// The state file is a valid version-3 state that knows exactly these URLs.
 fn assert_valid_state(path: &Path, urls: &[&str]) {
     let state = read_state(path);
-    assert_eq!(state["version"], 2, "{state:#}");
+    assert_eq!(state["version"], 3, "{state:#}");
     assert!(state["runs"].is_array(), "{state:#}");
     let mut shown: Vec<&str> = state["urls"]
         .as_object()
@@ -1253,7 +1253,7 @@ fn a_version_1_file_is_adopted_and_its_urls_re_keyed_without_losing_memory() {
     let text = std::fs::read_to_string(&state).unwrap();
     assert!(!text.contains(&old_key), "the old key is gone:\n{text}");
     let saved = read_state(&state);
-    assert_eq!(saved["version"], 2, "{saved:#}");
+    assert_eq!(saved["version"], 3, "{saved:#}");
     assert!(saved["monitor"]["id"].is_string(), "adopted: {saved:#}");
     let (new_key, _) = sha256_hex(&shown);
     assert!(saved["urls"][&new_key].is_object(), "{saved:#}");

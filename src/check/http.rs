@@ -15,8 +15,9 @@ use url::Url;
 use super::matcher::StreamMatcher;
 use super::verdict::Answer;
 use super::Settings;
-use crate::config::{RedactedUrl, RequestSpec, MAX_REDIRECTS};
+use crate::config::{RequestSpec, MAX_REDIRECTS};
 use crate::net::{ClientError, TlsProblem, Transport, Trust};
+use crate::redact::RedactedUrl;
 use crate::report::Failure;
 
 /// The client for the checked URLs: redirects are followed by `exchange`, not by reqwest.

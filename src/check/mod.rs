@@ -17,7 +17,8 @@ use tokio_util::sync::CancellationToken;
 pub use http::build_client;
 pub use matcher::StreamMatcher;
 
-use crate::config::{Checks, Config, RedactedUrl, RequestSpec, RetryPolicy, Target};
+use crate::config::{Checks, Config, RequestSpec, RetryPolicy, Target};
+use crate::redact::RedactedUrl;
 use crate::report::{Failure, RunReport, Signal, Status, UrlResult};
 
 /// What checking one URL needs: how to ask, when to try again, what to accept, and where the

@@ -13,15 +13,15 @@ use std::time::Duration;
 use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::CertificateDer;
 use url::Url;
 
+use crate::redact::redact_raw;
 pub use choices::{Backoff, Choice, Digest, MentionOn, NotifyPolicy, RetryOn, SlackField};
 pub use raw::{raw_secrets, Form, Input, RawInputs, Secret, ACTION_ONLY_INPUTS, INPUTS};
-pub use urls::{
-    parse_url_list, redact_raw, split_name, url_key, url_secrets, RedactedUrl, Target,
-    MAX_NAME_CHARS,
-};
-pub use values::{format_duration, parse_bool, parse_count, parse_duration, StatusSet};
+pub use urls::{parse_url_list, split_name, url_key, url_secrets, Target, MAX_NAME_CHARS};
+pub use values::{parse_bool, parse_count, parse_duration, StatusSet};
 
 /// One invalid input: which, what is wrong with the value, and what is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -368,7 +368,7 @@ impl Config {
                         "heal-interval",
                         format!(
                             "{} is too short: the service would be flooded with re-checks",
-                            format_duration(d)
+                            crate::text::format_duration(d)
                         ),
                         "use at least 100ms, e.g. 10s",
                     ));
@@ -680,6 +680,19 @@ fn load_ca(value: &str) -> Result<Vec<u8>, InputError> {
             block.parse_x509().map_err(|_| bad())?;
             count += 1;
         }
+    }
+    // The client reads the PEM again with its own parser and adds each certificate to its
+    // roots: what it would refuse is refused here, as an input error.
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let bad = || {
+            InputError::new(
+                "ca-cert",
+                "it holds a PEM block that is not a valid certificate",
+                accepted,
+            )
+        };
+        roots.add(cert.map_err(|_| bad())?).map_err(|_| bad())?;
     }
     if count == 0 {
         return Err(InputError::new(

@@ -496,3 +496,21 @@ fn raw_secrets_come_from_the_table() {
         );
     }
 }
+
+#[test]
+fn a_ca_cert_the_client_cannot_read_is_an_input_error() {
+    // Found by fuzzing: a block with a damaged label was skipped here, the client's PEM reader
+    // refused it, and the run failed later with a bare "builder error".
+    let pem = rcgen::generate_simple_self_signed(vec!["ca.test".into()])
+        .unwrap()
+        .cert
+        .pem();
+    assert!(config(&[("url", "http://a/"), ("ca-cert", &pem)]).is_ok());
+    let damaged = pem.replace("BEGIN CERTIFICATE", "BEGIN CERTIFICA\u{14}E");
+    let e = error(&[
+        ("url", "http://a/"),
+        ("ca-cert", &format!("{pem}{damaged}")),
+    ]);
+    assert_eq!(e.input, "ca-cert");
+    assert!(e.problem.contains("not a valid certificate"), "{e}");
+}

@@ -1,52 +1,9 @@
 //! URL lists: splitting the `url` input, validating each URL, and the redacted form that is the
 //! only form ever shown (user info and query values replaced by `***`).
 
-use std::fmt;
-
-use serde::{Serialize, Serializer};
 use url::Url;
 
-/// A URL safe to show: no password, no user name, no query values, no fragment.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct RedactedUrl(String);
-
-impl RedactedUrl {
-    pub fn new(url: &Url) -> RedactedUrl {
-        let mut shown = url.clone();
-        shown.set_fragment(None);
-        if !shown.username().is_empty() || shown.password().is_some() {
-            let _ = shown.set_password(None);
-            let _ = shown.set_username("***");
-        }
-        if shown.query().is_some() {
-            let pairs: Vec<String> = url
-                .query_pairs()
-                .map(|(k, _)| {
-                    let key: String = url::form_urlencoded::byte_serialize(k.as_bytes()).collect();
-                    format!("{key}=***")
-                })
-                .collect();
-            shown.set_query(Some(&pairs.join("&")));
-        }
-        RedactedUrl(shown.to_string())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for RedactedUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for RedactedUrl {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
+use crate::redact::{redact_raw, RedactedUrl};
 
 /// One URL to check.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +61,12 @@ pub fn split_name(piece: &str) -> Result<(Option<String>, &str), String> {
         return Ok((None, piece));
     }
     let (name, url) = (piece[..eq].trim(), piece[eq + 1..].trim());
-    let shown = || Url::parse(url).map_or_else(|_| redact_raw(url), |u| RedactedUrl::new(&u).0);
+    let shown = || {
+        Url::parse(url).map_or_else(
+            |_| redact_raw(url),
+            |u| RedactedUrl::new(&u).as_str().to_string(),
+        )
+    };
     if name.is_empty() {
         return Err(format!(
             "the display name before `=` in {:?} is empty",
@@ -151,26 +113,6 @@ pub fn url_secrets(url: &Url) -> Vec<String> {
         }
     }
     out
-}
-
-/// Redact text that did not parse as a URL: anything before an `@` in the authority, and the
-/// query, are replaced by `***`.
-pub fn redact_raw(text: &str) -> String {
-    let (scheme, rest) = match text.find("://") {
-        Some(i) => (&text[..i + 3], &text[i + 3..]),
-        None => ("", text),
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let authority = match authority.rfind('@') {
-        Some(at) => format!("***{}", &authority[at..]),
-        None => authority.to_string(),
-    };
-    let tail = match tail.find('?') {
-        Some(q) => format!("{}?***", &tail[..q]),
-        None => tail.to_string(),
-    };
-    format!("{scheme}{authority}{tail}")
 }
 
 /// Split on newlines and `|`, trim, drop empty pieces, and check each URL.

@@ -16,35 +16,6 @@ pub fn parse_duration(value: &str) -> Result<Duration, String> {
     humantime::parse_duration(value).map_err(|e| format!("{value:?} is not a duration ({e})"))
 }
 
-/// "500ms", "3s", "1.5s", "1m30s", "2h".
-pub fn format_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    if ms < 60_000 {
-        return if ms % 1000 == 0 {
-            format!("{}s", ms / 1000)
-        } else {
-            let s = format!("{:.2}", ms as f64 / 1000.0);
-            format!("{}s", s.trim_end_matches('0').trim_end_matches('.'))
-        };
-    }
-    let secs = d.as_secs();
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
-
 /// The toolkit's strict booleans: `true|True|TRUE|false|False|FALSE`.
 pub fn parse_bool(value: &str) -> Result<bool, String> {
     match value {
@@ -82,7 +53,9 @@ impl StatusSet {
             }
             let range = parse_status_piece(piece)?;
             ranges.push(range);
-            parts.push(piece.to_ascii_lowercase());
+            // Shown in reasons and outputs: any whitespace inside becomes one space.
+            let shown: Vec<&str> = piece.split_whitespace().collect();
+            parts.push(shown.join(" ").to_ascii_lowercase());
         }
         Ok(StatusSet {
             ranges,
@@ -147,17 +120,6 @@ mod tests {
     }
 
     #[test]
-    fn durations_format() {
-        let ms = Duration::from_millis;
-        assert_eq!(format_duration(ms(500)), "500ms");
-        assert_eq!(format_duration(ms(1000)), "1s");
-        assert_eq!(format_duration(ms(1500)), "1.5s");
-        assert_eq!(format_duration(ms(1250)), "1.25s");
-        assert_eq!(format_duration(ms(90_000)), "1m30s");
-        assert_eq!(format_duration(ms(7_200_000)), "2h");
-    }
-
-    #[test]
     fn booleans_are_strict() {
         assert_eq!(parse_bool("True"), Ok(true));
         assert_eq!(parse_bool("FALSE"), Ok(false));
@@ -187,5 +149,17 @@ mod tests {
         assert!(StatusSet::parse("300-200").is_err());
         assert!(StatusSet::parse("6xx").is_err());
         assert!(StatusSet::parse("99").is_err());
+    }
+
+    #[test]
+    fn a_status_set_is_shown_without_control_characters() {
+        // Found by fuzzing: a vertical tab inside a range was shown, and reached outputs, as is.
+        let set = StatusSet::parse("200\u{b}-349").unwrap();
+        assert_eq!(set.to_string(), "200 -349");
+        assert!(set.contains(200) && set.contains(349) && !set.contains(350));
+        assert_eq!(
+            StatusSet::parse(" 200 - 204").unwrap().to_string(),
+            "200 - 204"
+        );
     }
 }

@@ -2,24 +2,24 @@
 //! the runner's ten per kind (the tenth counts the rest), and one for a cancelled run.
 
 use super::commands::{annotation, Level};
-use crate::report::{RunReport, Status, UrlResult};
+use crate::report::{RunView, Status, UrlView};
 
 /// The runner shows at most this many annotations of each level per step.
 pub const PER_LEVEL: usize = 10;
 
-fn per_url(results: &[&UrlResult], level: Level, word: &str, budget: usize) -> Vec<String> {
+fn per_url(results: &[&UrlView], level: Level, word: &str, budget: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let individual = if results.len() > budget {
         budget - 1
     } else {
         results.len()
     };
-    for r in &results[..individual] {
-        let reason = r.reason().unwrap_or_default();
+    for v in &results[..individual] {
+        let reason = v.reason.as_deref().unwrap_or_default();
         lines.push(annotation(
             level,
-            Some(&format!("{} is {word}", r.url)),
-            &format!("{}: {reason}", r.url),
+            Some(&format!("{} is {word}", v.url)),
+            &format!("{}: {reason}", v.url),
         ));
     }
     if results.len() > individual {
@@ -34,7 +34,8 @@ fn per_url(results: &[&UrlResult], level: Level, word: &str, budget: usize) -> V
 }
 
 /// Every annotation line for the report, errors first.
-pub fn render(report: &RunReport) -> Vec<String> {
+pub fn render(view: &RunView) -> Vec<String> {
+    let report = view.report;
     let mut lines = Vec::new();
     let mut error_budget = PER_LEVEL;
     if let Some(signal) = report.cancelled {
@@ -49,15 +50,11 @@ pub fn render(report: &RunReport) -> Vec<String> {
         ));
         error_budget -= 1;
     }
-    let down: Vec<&UrlResult> = report.down().collect();
+    let down = view.with_status(Status::Down);
     if !down.is_empty() {
         lines.extend(per_url(&down, Level::Error, "down", error_budget));
     }
-    let degraded: Vec<&UrlResult> = report
-        .results
-        .iter()
-        .filter(|r| r.status == Status::Degraded)
-        .collect();
+    let degraded = view.with_status(Status::Degraded);
     if !degraded.is_empty() {
         lines.extend(per_url(&degraded, Level::Warning, "degraded", PER_LEVEL));
     }

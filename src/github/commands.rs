@@ -1,7 +1,7 @@
 //! Workflow commands printed to stdout: masks, annotations and their escaping. Every message goes
 //! through `log_safe` first, so text from servers can never start a command of its own.
 
-use crate::text::log_safe;
+use crate::redact::log_safe;
 
 /// The shortest value registered as a mask: shorter ones would blank out ordinary log text.
 pub const MIN_MASK_LEN: usize = 4;

@@ -4,13 +4,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::report::RunReport;
+use crate::report::{RunReport, SlackOutcome};
 
-/// The outputs of a run, in a fixed order. `notified` and `notify_error` are the Slack phase's.
-pub fn outputs(
+/// The outputs of a run, in a fixed order; `notified` and `notify-error` say what `slack` came
+/// to.
+pub fn outputs<E: std::fmt::Display>(
     report: &RunReport,
-    notified: bool,
-    notify_error: &str,
+    slack: &SlackOutcome<E>,
 ) -> Vec<(&'static str, String)> {
     let status = report.status();
     let previous = report
@@ -38,8 +38,8 @@ pub fn outputs(
                 .and_then(|r| r.response_time_ms())
                 .map_or(String::new(), |ms| ms.to_string()),
         ),
-        ("notified", notified.to_string()),
-        ("notify-error", notify_error.to_string()),
+        ("notified", slack.notified().to_string()),
+        ("notify-error", slack.notify_error()),
         (
             "healed",
             report

@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::config::format_duration;
-use crate::report::{RunReport, UrlResult};
+use crate::report::{RunView, UrlView};
+use crate::text::format_duration;
 
 /// Rows stop before the summary grows past this.
 pub const SUMMARY_BUDGET: usize = 256 * 1024;
@@ -40,30 +40,29 @@ pub fn cell(s: &str) -> String {
     out
 }
 
-fn row(r: &UrlResult, now: time::OffsetDateTime) -> String {
+fn row(v: &UrlView) -> String {
+    let r = v.result;
     let attempts = format!("{}/{}", r.attempts, r.max_attempts);
-    let time = r.response_time.map_or("–".to_string(), format_duration);
+    let time = v.response_time.as_deref().unwrap_or("–");
     let http = r.http_status.map_or("–".to_string(), |c| c.to_string());
-    let mut details = r.reason().unwrap_or_default();
-    if let Some(note) = r.outage_note(now) {
+    let mut details = v.reason.clone().unwrap_or_default();
+    if let Some(note) = &v.outage {
         if !details.is_empty() {
             details.push_str("; ");
         }
-        details.push_str(&note);
+        details.push_str(note);
     }
-    if let Some(final_url) = &r.final_url {
-        if final_url != &r.url {
-            if !details.is_empty() {
-                details.push_str("; ");
-            }
-            details.push_str(&format!("final URL {final_url}"));
+    if let Some(final_url) = v.final_url {
+        if !details.is_empty() {
+            details.push_str("; ");
         }
+        details.push_str(&format!("final URL {final_url}"));
     }
     format!(
         "| {} {} | {} | {} | {} | {} | {} |\n",
         r.status.icon(),
         r.status,
-        cell(&r.named_url()),
+        cell(&v.named),
         http,
         attempts,
         time,
@@ -72,7 +71,8 @@ fn row(r: &UrlResult, now: time::OffsetDateTime) -> String {
 }
 
 /// The whole summary as Markdown; `notes` are lines shown under the table (e.g. what Slack said).
-pub fn render(report: &RunReport, settings: &Settings, notes: &[&str]) -> String {
+pub fn render(view: &RunView, settings: &Settings, notes: &[&str]) -> String {
+    let report = view.report;
     let status = report.status();
     let mut out = format!(
         "### {} upcheck: {}\n\n",
@@ -81,10 +81,10 @@ pub fn render(report: &RunReport, settings: &Settings, notes: &[&str]) -> String
     );
     out.push_str("| Status | URL | HTTP | Attempts | Time | Details |\n");
     out.push_str("|---|---|--:|--:|--:|---|\n");
-    let rows = report.worst_first();
+    let rows = view.worst_first();
     let mut shown = 0;
-    for r in &rows {
-        let line = row(r, report.started_at);
+    for v in &rows {
+        let line = row(v);
         if out.len() + line.len() > SUMMARY_BUDGET {
             break;
         }
@@ -110,7 +110,7 @@ pub fn render(report: &RunReport, settings: &Settings, notes: &[&str]) -> String
                 .trim_end_matches('Z')
         ));
         let answer = match &heal.answer {
-            crate::heal::HookAnswer::Accepted { status } => format!("answered HTTP {status}"),
+            crate::report::HookAnswer::Accepted { status } => format!("answered HTTP {status}"),
             other => other.error().unwrap_or_default(),
         };
         out.push_str(&format!("- {}\n", cell(&answer)));

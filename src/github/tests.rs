@@ -6,8 +6,10 @@ use pretty_assertions::assert_eq;
 use time::macros::datetime;
 
 use super::*;
-use crate::config::RedactedUrl;
-use crate::report::{Degradation, Failure, RunReport, Signal, Status, UrlResult};
+use crate::redact::RedactedUrl;
+use crate::report::{Degradation, Failure, RunReport, RunView, Signal, Status, UrlResult};
+
+type Slack = crate::report::SlackOutcome<&'static str>;
 
 fn url(s: &str) -> RedactedUrl {
     RedactedUrl::new(&url::Url::parse(s).unwrap())
@@ -84,7 +86,7 @@ fn sample() -> RunReport {
 
 #[test]
 fn outputs_for_a_mixed_run() {
-    let out = outputs::outputs(&sample(), false, "");
+    let out = outputs::outputs(&sample(), &Slack::NotConfigured);
     let get = |name: &str| out.iter().find(|(n, _)| *n == name).unwrap().1.clone();
     assert_eq!(get("healthy"), "false");
     assert_eq!(get("status"), "down");
@@ -152,8 +154,11 @@ fn outputs_for_a_mixed_run() {
 fn all_up_is_not_a_change_from_unknown() {
     let out = outputs::outputs(
         &report(vec![result("https://a.example/", Status::Up)]),
-        true,
-        "",
+        &Slack::Delivered {
+            tries: 1,
+            posted: None,
+            warnings: vec![],
+        },
     );
     assert!(out.contains(&("changed", "false".to_string())));
     assert!(out.contains(&("notified", "true".to_string())));
@@ -163,7 +168,11 @@ fn all_up_is_not_a_change_from_unknown() {
 
 #[test]
 fn summary_exact() {
-    let md = summary::render(&sample(), &settings(), &["Slack: message delivered"]);
+    let md = summary::render(
+        &RunView::new(&sample()),
+        &settings(),
+        &["Slack: message delivered"],
+    );
     assert_eq!(
         md,
         "### 🔴 upcheck: 1 of 3 URLs down, 1 degraded\n\
@@ -192,14 +201,14 @@ fn summary_cells_are_escaped() {
 fn summary_stays_under_budget() {
     let long = "https://example.com/".to_string() + &"p".repeat(1500);
     let results: Vec<UrlResult> = (0..2000).map(|i| down(&format!("{long}{i}"))).collect();
-    let md = summary::render(&report(results), &settings(), &[]);
+    let md = summary::render(&RunView::new(&report(results)), &settings(), &[]);
     assert!(md.len() < summary::SUMMARY_BUDGET + 1024, "{}", md.len());
     assert!(md.contains("more URLs are left out to keep this summary small"));
 }
 
 #[test]
 fn annotations_exact() {
-    let lines = annotations::render(&sample());
+    let lines = annotations::render(&RunView::new(&sample()));
     assert_eq!(
         lines,
         [
@@ -214,13 +223,13 @@ fn annotations_stay_within_ten_errors() {
     let results: Vec<UrlResult> = (0..25)
         .map(|i| down(&format!("https://h{i}.example/")))
         .collect();
-    let lines = annotations::render(&report(results));
+    let lines = annotations::render(&RunView::new(&report(results)));
     assert_eq!(lines.len(), 10);
     assert!(lines[9].ends_with("::and 16 more URLs are down; the job summary lists every one"));
     let ten: Vec<UrlResult> = (0..10)
         .map(|i| down(&format!("https://h{i}.example/")))
         .collect();
-    assert_eq!(annotations::render(&report(ten)).len(), 10);
+    assert_eq!(annotations::render(&RunView::new(&report(ten))).len(), 10);
 }
 
 #[test]
@@ -230,7 +239,7 @@ fn cancelled_run_says_so_first() {
     open.attempts = 1;
     let mut r = report(vec![open]);
     r.cancelled = Some(Signal::Interrupt);
-    let lines = annotations::render(&r);
+    let lines = annotations::render(&RunView::new(&r));
     assert_eq!(
         lines[0],
         "::error title=upcheck was cancelled::cancelled by SIGINT: 1 of 1 URLs were not checked to the end; outputs and summary show what was known"
@@ -239,14 +248,21 @@ fn cancelled_run_says_so_first() {
         r.results[0].reason().unwrap(),
         "HTTP 503 Service Unavailable (expected 200-399) (cancelled after 1 of 3 attempts)"
     );
-    let out = outputs::outputs(&r, false, "x");
+    let out = outputs::outputs(
+        &r,
+        &Slack::Failed {
+            error: "x",
+            warnings: vec![],
+        },
+    );
+    assert!(out.contains(&("notify-error", "x".to_string())));
     assert!(out.contains(&("healthy", "false".to_string())));
     assert!(out.contains(&("status", "unknown".to_string())));
 }
 
 #[test]
 fn console_report() {
-    let text = crate::console::render(&sample());
+    let text = crate::console::render(&RunView::new(&sample()));
     assert_eq!(
         text,
         "🔴 upcheck: 1 of 3 URLs down, 1 degraded\n\

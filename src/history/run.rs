@@ -60,8 +60,9 @@ pub fn sample_of(r: &UrlResult, at: OffsetDateTime) -> Option<Sample> {
 }
 
 /// Record every result of `report` at `now`, fold and prune (URLs not in this run go 7 days
-/// after their last sample), and give each result its 7-day uptime. Samples that could not be
-/// recorded (not later than the URL's last one) are returned; the rest are kept.
+/// after their last sample), and give each result its 7-day uptime. A second run within the
+/// same second as a URL's last sample adds nothing (it stands for no time); samples earlier
+/// than a URL's last one (a clock that went back) are returned as errors; the rest are kept.
 pub fn record_run(
     history: &mut History,
     report: &mut RunReport,
@@ -69,6 +70,13 @@ pub fn record_run(
 ) -> Vec<RecordError> {
     let mut errors = Vec::new();
     for r in &report.results {
+        let same_second = history
+            .get(&r.key)
+            .and_then(|u| u.last_checked())
+            .is_some_and(|last| last.unix_timestamp() == now.unix_timestamp());
+        if same_second {
+            continue;
+        }
         if let Some(sample) = sample_of(r, now) {
             if let Err(e) = history.record(&r.key, r.url.as_str(), r.name.as_deref(), sample) {
                 errors.push(e);
@@ -79,7 +87,7 @@ pub fn record_run(
     let keys: Vec<String> = report.results.iter().map(|r| r.key.clone()).collect();
     history.prune(now, keys.iter().map(String::as_str));
     for r in &mut report.results {
-        r.uptime_7d = history.get(&r.key).map(|u| u.uptime(WEEK, now));
+        r.uptime_7d = history.get(&r.key).and_then(|u| u.uptime(WEEK, now).ratio);
     }
     errors
 }
@@ -187,7 +195,7 @@ pub fn digest(entries: &[Entry<'_>], period: Period) -> DigestReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::RedactedUrl;
+    use crate::redact::RedactedUrl;
     use time::macros::datetime;
 
     fn result(status: Status, failure: Option<Failure>) -> UrlResult {
@@ -293,16 +301,30 @@ mod tests {
             };
             let now = t0 + time::Duration::minutes(5 * i);
             assert!(record_run(&mut h, &mut report, now).is_empty());
-            let u = report.results[0].uptime_7d.unwrap();
+            let u = report.results[0].uptime_7d;
+            if i == 0 {
+                assert_eq!(u, None, "a first sample stands for no time");
+            }
             if i == 3 {
                 // 15 minutes observed, 5 of them down.
-                assert_eq!(u.observed, Duration::from_secs(900));
-                assert!((u.ratio.unwrap() - 2.0 / 3.0).abs() < 1e-9, "{u:?}");
+                assert_eq!(h.uptime("k", WEEK, now).observed, Duration::from_secs(900));
+                assert!((u.unwrap() - 2.0 / 3.0).abs() < 1e-9, "{u:?}");
             }
         }
         assert_eq!(h.get("k").unwrap().name.as_deref(), Some("Home"));
         assert_eq!(h.get("k").unwrap().incidents().len(), 1);
-        // The same time again is refused, and said.
+        // The same second again adds nothing, quietly; an earlier time is refused, and said.
+        let mut same = RunReport {
+            results: vec![result(Status::Down, None)],
+            previous: None,
+            started_at: t0,
+            duration: Duration::ZERO,
+            cancelled: None,
+            missed: None,
+            heal: None,
+        };
+        assert!(record_run(&mut h, &mut same, t0 + time::Duration::minutes(15)).is_empty());
+        assert_eq!(h.get("k").unwrap().current(), Some(Status::Up));
         let mut again = RunReport {
             results: vec![result(Status::Up, None)],
             previous: None,
@@ -313,7 +335,7 @@ mod tests {
             heal: None,
         };
         assert_eq!(
-            record_run(&mut h, &mut again, t0 + time::Duration::minutes(15)).len(),
+            record_run(&mut h, &mut again, t0 + time::Duration::minutes(10)).len(),
             1
         );
     }

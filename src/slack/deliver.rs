@@ -223,7 +223,7 @@ pub fn judge_api(status: u16, body: &str, retry_after: Option<Duration>) -> Try 
                 let text: Vec<String> = details
                     .iter()
                     .filter_map(Value::as_str)
-                    .map(|m| crate::text::clip(&crate::text::log_safe(m), 200))
+                    .map(|m| crate::text::clip(&crate::redact::log_safe(m), 200))
                     .collect();
                 if !text.is_empty() {
                     answer.push_str(&format!(" [{}]", text.join("; ")));

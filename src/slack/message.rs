@@ -4,10 +4,10 @@
 
 use serde_json::{json, Value};
 
-use crate::config::format_duration;
 use crate::github::context::RunContext;
-use crate::report::{RunReport, Status, UrlResult};
+use crate::report::{RunView, Status, UrlView};
 use crate::text::clip;
+use crate::text::format_duration;
 
 /// Slack allows 50 blocks; the header, the overflow line, the fields and the context take four.
 pub const MAX_BLOCKS: usize = 50;
@@ -71,27 +71,18 @@ fn emoji(status: Status) -> &'static str {
 }
 
 /// One line for one URL: icon, link, then the status or reason and the numbers.
-fn url_line(r: &UrlResult, now: time::OffsetDateTime) -> String {
-    let label = r.name.as_deref().unwrap_or_else(|| {
-        r.url
-            .as_str()
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-    });
-    let mut line = format!(
-        "{} {}",
-        emoji(r.status),
-        link(r.url.as_str(), &clip(label, 80))
-    );
+fn url_line(v: &UrlView) -> String {
+    let r = v.result;
+    let mut line = format!("{} {}", emoji(r.status), link(v.url, &clip(v.label, 80)));
     let mut facts = Vec::new();
-    if let Some(note) = r.outage_note(now) {
-        facts.push(escape(&note));
+    if let Some(note) = &v.outage {
+        facts.push(escape(note));
     }
     if let Some(uptime) = recovery_uptime(r) {
         facts.push(uptime);
     }
-    match r.reason() {
-        Some(reason) => facts.push(escape(&clip(&reason, 300))),
+    match &v.reason {
+        Some(reason) => facts.push(escape(&clip(reason, 300))),
         None => {
             if let Some(code) = r.http_status {
                 facts.push(format!("HTTP {code}"));
@@ -101,8 +92,8 @@ fn url_line(r: &UrlResult, now: time::OffsetDateTime) -> String {
     if r.failure.is_none() && r.attempts > 1 {
         facts.push(format!("{} attempts", r.attempts));
     }
-    if let Some(t) = r.response_time {
-        facts.push(format_duration(t));
+    if let Some(t) = &v.response_time {
+        facts.push(t.clone());
     }
     if !facts.is_empty() {
         line.push_str(" — ");
@@ -112,19 +103,19 @@ fn url_line(r: &UrlResult, now: time::OffsetDateTime) -> String {
 }
 
 /// "7-day uptime 99.31%" for a URL that just recovered, when its history knows.
-fn recovery_uptime(r: &UrlResult) -> Option<String> {
-    let u = r.uptime_7d.filter(|_| r.recovered())?;
-    u.ratio
-        .map(|_| format!("7-day uptime {}", u.percent_text()))
+fn recovery_uptime(r: &crate::report::UrlResult) -> Option<String> {
+    let ratio = r.uptime_7d.filter(|_| r.recovered())?;
+    Some(format!("7-day uptime {}", crate::history::percent(ratio)))
 }
 
 /// The payload for an incoming webhook; `chat.postMessage` adds its `channel`.
 pub fn render(
-    report: &RunReport,
+    view: &RunView,
     ctx: &RunContext,
     fields: &[Field],
     mention: Option<&[String]>,
 ) -> Value {
+    let report = view.report;
     let status = report.status();
     let headline = report.headline();
     let mut blocks = vec![json!({
@@ -141,9 +132,9 @@ pub fn render(
     let mut sections: Vec<String> = Vec::new();
     let mut total = 0;
     let mut shown = 0;
-    let rows = report.worst_first();
-    for r in &rows {
-        let line = url_line(r, report.started_at);
+    let rows = view.worst_first();
+    for v in &rows {
+        let line = url_line(v);
         if total + line.len() > TOTAL_URL_CHARS {
             break;
         }
@@ -231,26 +222,27 @@ pub fn render(
         text.push_str(&format!(" in {}", escape(repo)));
     }
     // Name first a URL that just went down: that is the news (a restart says its own).
-    let first_down = report
-        .down()
-        .find(|r| r.changed())
-        .or_else(|| report.down().next());
+    let down = view.with_status(Status::Down);
+    let first_down = down
+        .iter()
+        .find(|v| v.result.changed())
+        .or_else(|| down.first());
     if report.heal.is_some() {
         // The restart line already says what happened.
     } else if let Some(first) = first_down {
-        text.push_str(&format!(" — {}", escape(&clip(first.label(), 200))));
+        text.push_str(&format!(" — {}", escape(&clip(first.result.label(), 200))));
         let rest = report.count(Status::Down) - 1;
         if rest > 0 {
             text.push_str(&format!(" and {rest} more"));
         }
-    } else if let Some(back) = report.results.iter().find(|r| r.recovered()) {
-        let note = back.outage_note(report.started_at).unwrap_or_default();
+    } else if let Some(back) = view.urls.iter().find(|v| v.result.recovered()) {
+        let note = back.outage.as_deref().unwrap_or_default();
         text.push_str(&format!(
             " — {} is {}",
-            escape(&clip(back.label(), 200)),
-            escape(&note)
+            escape(&clip(back.result.label(), 200)),
+            escape(note)
         ));
-        if let Some(uptime) = recovery_uptime(back) {
+        if let Some(uptime) = recovery_uptime(back.result) {
             text.push_str(&format!(" · {uptime}"));
         }
     }
@@ -266,35 +258,31 @@ pub fn render(
 }
 
 /// What an outage message becomes once its URLs are back: a green "resolved" note.
-pub fn render_resolved(report: &RunReport) -> Value {
-    let lines: Vec<String> = report
-        .results
+pub fn render_resolved(view: &RunView) -> Value {
+    let back: Vec<&UrlView> = view.urls.iter().filter(|v| v.result.recovered()).collect();
+    let note = |v: &UrlView| {
+        let mut note = v.outage.as_deref().unwrap_or("back up").to_string();
+        if let Some(uptime) = recovery_uptime(v.result) {
+            note.push_str(&format!(" · {uptime}"));
+        }
+        note
+    };
+    let lines: Vec<String> = back
         .iter()
-        .filter(|r| r.recovered())
-        .map(|r| {
-            let note = r
-                .outage_note(report.started_at)
-                .unwrap_or_else(|| "back up".into());
-            let mut line = format!(
+        .map(|v| {
+            format!(
                 ":white_check_mark: {} — {}",
-                link(r.url.as_str(), &clip(r.label(), 80)),
-                escape(&note)
-            );
-            if let Some(uptime) = recovery_uptime(r) {
-                line.push_str(&format!(" · {uptime}"));
-            }
-            line
+                link(v.url, &clip(v.result.label(), 80)),
+                escape(&note(v))
+            )
         })
         .collect();
     let summary = lines.join("\n");
-    let text = match report.results.iter().find(|r| r.recovered()) {
-        Some(r) => format!(
+    let text = match back.first() {
+        Some(v) => format!(
             ":white_check_mark: Resolved: {} is {}",
-            escape(&clip(r.label(), 200)),
-            escape(
-                &r.outage_note(report.started_at)
-                    .unwrap_or_else(|| "back up".into())
-            )
+            escape(&clip(v.result.label(), 200)),
+            escape(&note(v))
         ),
         None => ":white_check_mark: Resolved".into(),
     };

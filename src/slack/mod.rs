@@ -6,58 +6,19 @@ pub mod fields;
 pub mod message;
 pub mod policy;
 
+use std::time::Instant;
+
 use reqwest::Client;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::SlackSettings;
 use crate::github::api::Api;
 use crate::github::context::RunContext;
-use crate::report::RunReport;
-use crate::state::Incident;
+use crate::report::{Incident, RunView, SlackOutcome};
 pub use deliver::{ApiMethod, Delivered, Destination, SlackError};
 
 /// What the Slack phase came to.
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
-    /// Set when a message was delivered.
-    pub delivered: Option<Delivered>,
-    /// Set when a message was due but did not arrive.
-    pub error: Option<SlackError>,
-    /// Why no message was due, for the log.
-    pub skipped: Option<String>,
-    /// Fields left out of a message, with the reason.
-    pub warnings: Vec<String>,
-}
-
-impl Outcome {
-    fn skipped(why: impl Into<String>) -> Outcome {
-        Outcome {
-            skipped: Some(why.into()),
-            ..Outcome::default()
-        }
-    }
-
-    pub fn notified(&self) -> bool {
-        self.delivered.is_some()
-    }
-
-    /// One line for the log and the summary.
-    pub fn describe(&self) -> String {
-        match (&self.delivered, &self.error, &self.skipped) {
-            (Some(d), _, _) => format!(
-                "Slack: message delivered{}",
-                if d.tries > 1 {
-                    format!(" after {} tries", d.tries)
-                } else {
-                    String::new()
-                }
-            ),
-            (None, Some(e), _) => format!("Slack: message not delivered: {e}"),
-            (None, None, Some(why)) => format!("Slack: no message ({why})"),
-            (None, None, None) => "Slack: no message".into(),
-        }
-    }
-}
+pub type Outcome = SlackOutcome<SlackError>;
 
 /// Where the settings send messages: the webhook first, else the bot token and channel.
 pub fn destination(s: &SlackSettings) -> Option<Destination> {
@@ -72,26 +33,28 @@ pub fn destination(s: &SlackSettings) -> Option<Destination> {
     })
 }
 
-/// Decide, build and send the message for `report`. `remind`: a reminder is due for a URL that
-/// is still down. `thread`: the outage message this run's recovery answers (bot token only).
+/// Decide, build and send the message for the run in `view`, done by `deadline`. `remind`: a reminder is
+/// due for a URL that is still down. `thread`: the outage message this run's recovery answers
+/// (bot token only).
 #[allow(clippy::too_many_arguments)]
 pub async fn notify(
     settings: &SlackSettings,
-    report: &RunReport,
+    view: &RunView<'_>,
     remind: bool,
     thread: Option<&Incident>,
     ctx: &RunContext,
     client: &Client,
     cancel: &CancellationToken,
+    deadline: Instant,
 ) -> Outcome {
+    let report = view.report;
     let Some(to) = destination(settings) else {
-        return Outcome::skipped("no slack-webhook, SLACK_WEBHOOK_URL or slack-token is set");
+        return Outcome::NotConfigured;
     };
-    if let Some(signal) = report.cancelled {
-        return Outcome {
-            error: Some(SlackError::Cancelled),
-            skipped: Some(format!("the run was cancelled by {signal}")),
-            ..Outcome::default()
+    if report.cancelled.is_some() {
+        return Outcome::Cancelled {
+            due: false,
+            warnings: Vec::new(),
         };
     }
     let status = report.status();
@@ -102,26 +65,33 @@ pub async fn notify(
         let before = report
             .previous
             .map_or("unknown".to_string(), |p| p.to_string());
-        return Outcome::skipped(format!(
-            "notify: {}, status {status}, previous {before}{}",
-            settings.notify.as_str(),
-            if changed { "" } else { ", no URL changed" }
-        ));
+        return Outcome::Skipped {
+            why: format!(
+                "notify: {}, status {status}, previous {before}{}",
+                settings.notify.as_str(),
+                if changed { "" } else { ", no URL changed" }
+            ),
+        };
     }
     let mention = policy::should_mention(settings.mention_on, status, changed)
         .then_some(settings.mention.as_slice());
-    let started = std::time::Instant::now();
     let api = Api {
         client,
         base: &ctx.api_url,
         token: settings.github_token.as_deref(),
     };
+    let cut_short = Outcome::Cancelled {
+        due: true,
+        warnings: Vec::new(),
+    };
+    // The API calls for the fields count against the phase's time too.
     let gathered = tokio::select! {
         gathered = fields::gather(&settings.fields, ctx, &api) => gathered,
-        () = cancel.cancelled() => return Outcome { error: Some(SlackError::Cancelled), ..Outcome::default() },
+        () = cancel.cancelled() => return cut_short,
+        () = tokio::time::sleep_until(deadline.into()) => (Vec::new(), vec!["the fields were left out: the GitHub API did not answer in time".to_string()]),
     };
     let (fields, warnings) = gathered;
-    let mut payload = message::render(report, ctx, &fields, mention);
+    let mut payload = message::render(view, ctx, &fields, mention);
     // A recovery answers its outage in the thread, and shows in the channel too.
     let to = match (to, thread) {
         (Destination::Api { base, token, .. }, Some(incident)) => {
@@ -136,36 +106,40 @@ pub async fn notify(
         }
         (to, _) => to,
     };
-    // The API calls for the fields count against the phase's budget too.
-    let budget = deliver::BUDGET.saturating_sub(started.elapsed());
+    let budget = deadline.saturating_duration_since(Instant::now());
     match deliver::deliver_within(client, &to, &payload, cancel, budget).await {
-        Ok(d) => Outcome {
-            delivered: Some(d),
+        Ok(d) => Outcome::Delivered {
+            tries: d.tries,
+            posted: match (d.channel, d.ts) {
+                (Some(channel), Some(ts)) => Some(Incident { channel, ts }),
+                _ => None,
+            },
             warnings,
-            ..Outcome::default()
         },
-        Err(e) => Outcome {
-            error: Some(e),
+        Err(SlackError::Cancelled) => Outcome::Cancelled {
+            due: true,
             warnings,
-            ..Outcome::default()
         },
+        Err(error) => Outcome::Failed { error, warnings },
     }
 }
 
-/// Mark the outage messages this run ends as resolved (`chat.update`, bot token only).
+/// Mark the outage messages this run ends as resolved (`chat.update`, bot token only), each
+/// within one request's time and all by `deadline`.
 pub async fn resolve(
     settings: &SlackSettings,
     incidents: &[Incident],
-    report: &RunReport,
+    view: &RunView<'_>,
     client: &Client,
     cancel: &CancellationToken,
+    deadline: Instant,
 ) -> Vec<SlackError> {
     let (Some(token), false) = (&settings.token, settings.webhook.is_some()) else {
         return Vec::new();
     };
     let mut errors = Vec::new();
     for incident in incidents {
-        let mut payload = message::render_resolved(report);
+        let mut payload = message::render_resolved(view);
         payload["ts"] = incident.ts.clone().into();
         let to = Destination::Api {
             base: settings.api_url.clone(),
@@ -173,7 +147,8 @@ pub async fn resolve(
             channel: incident.channel.clone(),
             method: ApiMethod::Update,
         };
-        let budget = deliver::REQUEST_TIMEOUT;
+        let budget =
+            deliver::REQUEST_TIMEOUT.min(deadline.saturating_duration_since(Instant::now()));
         if let Err(e) = deliver::deliver_within(client, &to, &payload, cancel, budget).await {
             errors.push(e);
         }

@@ -144,10 +144,32 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
     // The history is read on its own, so damage there costs only the history.
     let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
-        Err(e) => return (State::default(), Some(corrupt(e))),
+        // Not a JSON value (invalid UTF-8 in a string, say): a state may still parse, since its
+        // unknown fields are skipped unread.
+        Err(e) => {
+            return match serde_json::from_slice::<State>(&bytes) {
+                Ok(state) if state.version > VERSION => (
+                    State::default(),
+                    Some(LoadProblem::Newer {
+                        path: path.to_path_buf(),
+                        found: state.version,
+                    }),
+                ),
+                Ok(state) => (state, None),
+                Err(_) => (State::default(), Some(corrupt(e))),
+            }
+        }
     };
     let history = value.as_object_mut().and_then(|o| o.remove("history"));
     match serde_json::from_value::<State>(value) {
+        // A file that is not all UTF-8 can fail the version check above and still parse here.
+        Ok(state) if state.version > VERSION => (
+            State::default(),
+            Some(LoadProblem::Newer {
+                path: path.to_path_buf(),
+                found: state.version,
+            }),
+        ),
         Ok(mut state) => match history.map(serde_json::from_value::<History>) {
             None => (state, None),
             Some(Ok(h)) => {
@@ -289,6 +311,22 @@ mod tests {
         std::fs::create_dir_all(&unreadable).unwrap();
         let (_, problem) = load(&unreadable);
         assert!(problem.unwrap().to_string().contains("cannot be read"));
+    }
+
+    #[test]
+    fn a_newer_file_with_a_stray_byte_is_not_read_as_this_format() {
+        // Found by fuzzing: invalid UTF-8 in an ignored field hid the version from the check.
+        let path = dir("stray-byte").join("state.json");
+        let newer = VERSION + 1;
+        let mut bytes = format!("{{\"version\": {newer}, \"other\": \"").into_bytes();
+        bytes.extend_from_slice(b"\xff\"}");
+        std::fs::write(&path, bytes).unwrap();
+        let (state, problem) = load(&path);
+        assert_eq!(state, State::default());
+        assert!(
+            matches!(problem, Some(LoadProblem::Newer { found, .. }) if found == newer),
+            "{problem:?}"
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use url::Url;
 /// The per-URL key of the state (and the history): see `config::url_key`.
 pub use crate::config::url_key;
 use crate::config::{StateSettings, Target};
-use crate::report::{Held, Memory, RunReport, Status};
+use crate::report::{Held, Memory, RunReport, SlackOutcome, Status};
 pub use file::{Monitor, State};
 pub use place::Place;
 pub use transition::{advance, Incident, Thresholds, UrlState};
@@ -164,6 +164,58 @@ pub fn apply(
     state.retain_urls(keys.iter().map(String::as_str));
     state.record_run(now);
     report.previous = previous_overall;
+}
+
+/// Which URLs count as down in this run, thresholds applied, without changing the state: the
+/// indexes into `report.results` of the URLs `apply` would count as down (what the restart hook
+/// is called for). Without state, a URL counts as down when this run found it down.
+pub fn counted_down(
+    report: &RunReport,
+    state: Option<&State>,
+    thresholds: Thresholds,
+    now: OffsetDateTime,
+) -> Vec<usize> {
+    report
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            let counted = match state {
+                Some(state) if r.status != Status::Unknown => {
+                    let before = state.urls.get(&r.key);
+                    advance(before, r.status, None, thresholds, now)
+                        .state
+                        .status
+                }
+                _ => r.status,
+            };
+            counted == Status::Down
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// What the Slack phase changed in the state: a delivered message is remembered (and where it
+/// was posted becomes the open incident of each URL that just went down); a message that was
+/// due and did not arrive leaves its changes to be told next run; the incidents this run ends
+/// are closed (their messages were marked resolved), unless a signal came first (`cancelled`).
+pub fn record_slack<E: std::fmt::Display>(
+    report: &RunReport,
+    state: &mut State,
+    slack: &SlackOutcome<E>,
+    now: OffsetDateTime,
+    cancelled: bool,
+) {
+    match slack {
+        SlackOutcome::Delivered { posted, .. } => {
+            mark_notified(report, state, now, posted.as_ref());
+        }
+        lost if lost.lost() => mark_unannounced(report, state),
+        _ => {}
+    }
+    if !cancelled {
+        close_incidents(report, state);
+    }
 }
 
 /// A gap since the last run far longer than the usual interval (the median gap of the kept

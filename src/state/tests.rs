@@ -6,7 +6,8 @@ use time::macros::datetime;
 use time::OffsetDateTime;
 
 use super::*;
-use crate::config::{NotifyPolicy, RedactedUrl};
+use crate::config::NotifyPolicy;
+use crate::redact::RedactedUrl;
 use crate::report::{Failure, UrlResult};
 
 fn result(url: &str, status: Status) -> UrlResult {
@@ -559,4 +560,128 @@ fn a_damaged_history_costs_only_the_history() {
     );
     assert!(loaded.history.is_empty());
     assert_eq!(loaded.runs, state.runs);
+}
+
+#[test]
+fn counted_down_is_what_apply_counts_without_touching_the_state() {
+    let t0 = datetime!(2026-11-25 03:00 UTC);
+    let gatus = Thresholds {
+        failure: 2,
+        success: 1,
+    };
+    let urls = [
+        "https://a.example/",
+        "https://b.example/",
+        "https://c.example/",
+    ];
+    let mut state = State::default();
+    // b has failed once already; a and c are up.
+    let mut first = report(
+        vec![
+            result(urls[0], Status::Up),
+            result(urls[1], Status::Down),
+            result(urls[2], Status::Up),
+        ],
+        t0,
+    );
+    apply(&mut first, &mut state, gatus, t0);
+    let t1 = t0 + time::Duration::minutes(5);
+    let fresh = report(
+        vec![
+            result(urls[0], Status::Down),
+            result(urls[1], Status::Down),
+            result(urls[2], Status::Unknown),
+        ],
+        t1,
+    );
+    let before = state.clone();
+    // a fails for the first time (held by failure-threshold 2), b for the second time.
+    assert_eq!(counted_down(&fresh, Some(&state), gatus, t1), [1]);
+    assert_eq!(state, before, "the state is not changed");
+    let mut applied = fresh.clone();
+    apply(&mut applied, &mut state, gatus, t1);
+    let down: Vec<usize> = (0..3)
+        .filter(|&i| applied.results[i].status == Status::Down)
+        .collect();
+    assert_eq!(down, [1], "the same as apply counts");
+    // Without state, what this run found.
+    assert_eq!(counted_down(&fresh, None, gatus, t1), [0, 1]);
+}
+
+#[test]
+fn what_slack_changed_in_the_state() {
+    type Outcome = crate::report::SlackOutcome<String>;
+    let t0 = datetime!(2026-11-25 03:00 UTC);
+    let url = "https://api.example.com/health";
+    let posted = Incident {
+        channel: "C1".into(),
+        ts: "1.2".into(),
+    };
+    let down_run = |state: &mut State, t| {
+        let mut r = report(vec![result(url, Status::Down)], t);
+        apply(&mut r, state, ONE, t);
+        r
+    };
+
+    // Delivered: remembered, and the new outage's message is its incident.
+    let mut state = State::default();
+    let r = down_run(&mut state, t0);
+    let delivered = Outcome::Delivered {
+        tries: 1,
+        posted: Some(posted.clone()),
+        warnings: vec![],
+    };
+    record_slack(&r, &mut state, &delivered, t0, false);
+    let s = &state.urls[url];
+    assert_eq!(s.last_notified, Some(t0));
+    assert_eq!(s.incident.as_ref(), Some(&posted));
+    assert!(!s.unannounced);
+
+    // Failed, or cancelled on its way: told again next run.
+    for lost in [
+        Outcome::Failed {
+            error: "HTTP 404".into(),
+            warnings: vec![],
+        },
+        Outcome::Cancelled {
+            due: true,
+            warnings: vec![],
+        },
+    ] {
+        let mut state = State::default();
+        let r = down_run(&mut state, t0);
+        record_slack(&r, &mut state, &lost, t0, false);
+        assert!(state.urls[url].unannounced, "{lost:?}");
+        assert_eq!(state.urls[url].last_notified, None);
+    }
+
+    // Not due, not configured, or the run cancelled before Slack: nothing to remember.
+    for quiet in [
+        Outcome::NotConfigured,
+        Outcome::Skipped {
+            why: "notify: never".into(),
+        },
+        Outcome::Cancelled {
+            due: false,
+            warnings: vec![],
+        },
+    ] {
+        let mut state = State::default();
+        let r = down_run(&mut state, t0);
+        let before = state.clone();
+        record_slack(&r, &mut state, &quiet, t0, false);
+        assert_eq!(state, before, "{quiet:?}");
+    }
+
+    // The recovery closes the incident, unless a signal came first.
+    let t1 = t0 + time::Duration::minutes(5);
+    for (cancelled, open) in [(false, None), (true, Some(posted.clone()))] {
+        let mut state = State::default();
+        let r = down_run(&mut state, t0);
+        record_slack(&r, &mut state, &delivered, t0, false);
+        let mut back = report(vec![result(url, Status::Up)], t1);
+        apply(&mut back, &mut state, ONE, t1);
+        record_slack(&back, &mut state, &Outcome::NotConfigured, t1, cancelled);
+        assert_eq!(state.urls[url].incident, open, "cancelled: {cancelled}");
+    }
 }

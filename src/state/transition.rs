@@ -36,12 +36,7 @@ pub struct UrlState {
     pub unannounced: bool,
 }
 
-/// A message in a Slack channel.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Incident {
-    pub channel: String,
-    pub ts: String,
-}
+pub use crate::report::Incident;
 
 /// Consecutive runs needed before a status counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

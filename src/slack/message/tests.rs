@@ -7,8 +7,8 @@ use serde_json::Value;
 use time::macros::datetime;
 
 use super::*;
-use crate::config::RedactedUrl;
-use crate::report::{Degradation, Failure};
+use crate::redact::RedactedUrl;
+use crate::report::{Degradation, Failure, RunReport, UrlResult};
 
 fn url(s: &str) -> RedactedUrl {
     RedactedUrl::new(&url::Url::parse(s).unwrap())
@@ -115,13 +115,18 @@ fn mixed_run_snapshot() {
         "U0123ABCD".to_string(),
         "subteam^S0ABC".to_string(),
     ];
-    insta::assert_json_snapshot!(render(&mixed(), &ctx(), &fields, Some(&mention)));
+    insta::assert_json_snapshot!(render(
+        &RunView::new(&mixed()),
+        &ctx(),
+        &fields,
+        Some(&mention)
+    ));
 }
 
 #[test]
 fn one_url_up_snapshot() {
     insta::assert_json_snapshot!(render(
-        &report(vec![up("https://example.org/")]),
+        &RunView::new(&report(vec![up("https://example.org/")])),
         &ctx(),
         &[],
         None
@@ -137,7 +142,7 @@ fn five_hundred_urls_stay_within_limits() {
             ))
         })
         .collect();
-    let payload = render(&report(results), &ctx(), &[], None);
+    let payload = render(&RunView::new(&report(results)), &ctx(), &[], None);
     let blocks = payload["attachments"][0]["blocks"].as_array().unwrap();
     assert!(blocks.len() <= MAX_BLOCKS, "{} blocks", blocks.len());
     let mut url_chars = 0;
@@ -180,7 +185,7 @@ fn hostile_text_cannot_mention_or_link() {
     r.failure = Some(Failure::Connection(
         "<!channel> <@U123> <https://phish|click>".into(),
     ));
-    let text = all_text(&render(&report(vec![r]), &ctx(), &[], None));
+    let text = all_text(&render(&RunView::new(&report(vec![r])), &ctx(), &[], None));
     assert!(!text.contains("<!channel>"), "{text}");
     assert!(!text.contains("<@U123>"), "{text}");
     assert!(!text.contains("<https://phish"), "{text}");
@@ -190,7 +195,7 @@ fn hostile_text_cannot_mention_or_link() {
 fn mentions_only_in_the_fallback_text() {
     let who = vec!["channel".to_string(), "W0ABC".to_string()];
     let payload = render(
-        &report(vec![down("https://a.example/")]),
+        &RunView::new(&report(vec![down("https://a.example/")])),
         &ctx(),
         &[],
         Some(&who),
@@ -204,11 +209,16 @@ fn mentions_only_in_the_fallback_text() {
 #[test]
 fn colours_follow_the_status() {
     assert_eq!(
-        render(&report(vec![up("https://a/")]), &ctx(), &[], None)["attachments"][0]["color"],
+        render(
+            &RunView::new(&report(vec![up("https://a/")])),
+            &ctx(),
+            &[],
+            None
+        )["attachments"][0]["color"],
         "#2eb886"
     );
     assert_eq!(
-        render(&mixed(), &ctx(), &[], None)["attachments"][0]["color"],
+        render(&RunView::new(&mixed()), &ctx(), &[], None)["attachments"][0]["color"],
         "#e01e5a"
     );
 }
@@ -217,11 +227,7 @@ fn colours_follow_the_status() {
 fn recovery_snapshot() {
     let mut back = up("https://api.example.com/health");
     back.name = Some("Health API".into());
-    back.uptime_7d = Some(crate::history::Uptime {
-        ratio: Some(0.963_19),
-        observed: Duration::from_secs(6 * 86_400),
-        window: Duration::from_secs(7 * 86_400),
-    });
+    back.uptime_7d = Some(0.963_19);
     back.memory = Some(crate::report::Memory {
         previous: Some(Status::Down),
         observed: Status::Up,
@@ -233,13 +239,13 @@ fn recovery_snapshot() {
     let mut r = report(vec![back]);
     r.started_at = datetime!(2026-11-25 09:04 UTC);
     r.previous = Some(Status::Down);
-    let payload = render(&r, &ctx(), &[], None);
+    let payload = render(&RunView::new(&r), &ctx(), &[], None);
     assert_eq!(
         payload["text"],
         ":large_green_circle: upcheck: 1 URL up in octo-org/site — Health API is back up after 6 h 4 min (down since 03:00 UTC) · 7-day uptime 96.31%"
     );
     insta::assert_json_snapshot!(payload);
-    let resolved = render_resolved(&r);
+    let resolved = render_resolved(&RunView::new(&r));
     assert!(
         resolved["text"]
             .as_str()

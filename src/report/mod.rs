@@ -7,7 +7,15 @@ use std::time::Duration;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::config::RedactedUrl;
+pub mod heal;
+pub mod slack;
+pub mod view;
+
+pub use heal::{HealReport, HookAnswer, Round};
+pub use slack::{Incident, SlackOutcome};
+pub use view::{RunView, UrlView};
+
+use crate::redact::RedactedUrl;
 
 /// The verdict for one URL, and for a run (the worst of its URLs).
 #[derive(
@@ -140,7 +148,7 @@ impl fmt::Display for Failure {
             Failure::Timeout(limit) => write!(
                 f,
                 "timed out: no complete response within {}",
-                crate::config::format_duration(*limit)
+                crate::text::format_duration(*limit)
             ),
             Failure::TooManyRedirects(n) => write!(f, "too many redirects (more than {n})"),
             Failure::RedirectLoop(url) => write!(f, "redirect loop (back to {url})"),
@@ -183,7 +191,7 @@ pub enum Degradation {
 
 impl fmt::Display for Degradation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::config::format_duration;
+        use crate::text::format_duration;
         match self {
             Degradation::Slow { took, limit } => write!(
                 f,
@@ -242,8 +250,9 @@ pub struct UrlResult {
     pub memory: Option<Memory>,
     /// Came back after the restart hook was called, this long after the call.
     pub healed: Option<Duration>,
-    /// The URL's uptime over the last 7 days, this run included (from the history).
-    pub uptime_7d: Option<crate::history::Uptime>,
+    /// The URL's uptime over the last 7 days, this run included (from the history): time up ÷
+    /// time observed, 0–1; None when nothing of the week was observed.
+    pub uptime_7d: Option<f64>,
 }
 
 /// What the state between runs adds to one URL's result.
@@ -404,7 +413,7 @@ pub struct RunReport {
     /// this one. Silence there means the monitor did not run, not that all was well.
     pub missed: Option<(OffsetDateTime, OffsetDateTime)>,
     /// What the restart hook step did, when it ran.
-    pub heal: Option<crate::heal::HealReport>,
+    pub heal: Option<HealReport>,
 }
 
 impl RunReport {
