@@ -204,8 +204,30 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
         (told, cancelled)
     };
-    let (((slack, slack_exit), cancelled), beat) = tokio::join!(tell, heartbeat);
-    exit = exit.max(slack_exit);
+    // Slack, the other channels, the incident issues and the heartbeat at once, each done by
+    // the same deadline.
+    let channels = tell_channels(
+        log, &config, &report, remind, &env, &side, &signals, deadline,
+    );
+    let issues =
+        crate::github::issues::notify(&config, &report, &env.run, &side, &signals.cancel, deadline);
+    let (((slack, slack_exit), cancelled), beat, (channels, channels_exit), issues) =
+        tokio::join!(tell, heartbeat, channels, issues);
+    exit = exit.max(slack_exit).max(channels_exit);
+    exit = exit.max(tell_issues(log, &config, &issues));
+    // A cancel that cut a channel short, unless the Slack phase has said so already (exit 1).
+    if channels.cut_short() && slack_exit != Exit::Down && report.cancelled.is_none() {
+        let signal = signals.caught().unwrap_or(Signal::Interrupt);
+        log.fail(
+            "upcheck was cancelled",
+            &format!(
+                "cancelled by {signal} while telling the channels; the checks had finished: {}",
+                report.headline()
+            ),
+        );
+        exit = exit.max(Exit::Down);
+    }
+    let others = Others::of(&config, &channels, &issues);
 
     // The digest, when due, by the same deadline; then the history's views and the site.
     if let Some(m) = &mut memory {
@@ -237,7 +259,11 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     }
 
     if let Some(mut m) = memory {
-        state::record_slack(&report, &mut m.state, &slack, now, cancelled);
+        let told = state::OthersTold {
+            notified: channels.notified(),
+            lost: channels.failed().next().is_some(),
+        };
+        state::record_slack(&report, &mut m.state, &slack, told, now, cancelled);
         if let Err(e) = state::file::save(&m.path, &m.state) {
             log.warn(&format!(
                 "the state could not be saved to {} ({e}); the next run starts fresh",
@@ -257,6 +283,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         &config,
         &view,
         &slack,
+        &others,
         state_note.as_deref(),
         &views,
     ));
@@ -480,6 +507,109 @@ async fn tell_slack(
     (slack, exit)
 }
 
+/// The GitHub-issues line (when `github-issues` is on), and what it adds to the exit code: 3
+/// for an issue not updated with `fail-on-notify-error`.
+fn tell_issues(log: Log, config: &Config, issues: &crate::github::issues::ChannelOutcome) -> Exit {
+    if !config.issues.enabled {
+        return Exit::Healthy;
+    }
+    match issues.error() {
+        Some(_) if config.slack.fail_on_notify_error => {
+            log.fail("GitHub issue not updated", &issues.describe());
+            Exit::ToolFailed
+        }
+        Some(_) => {
+            log.warn(&issues.describe());
+            Exit::Healthy
+        }
+        None => {
+            log.info(&issues.describe());
+            Exit::Healthy
+        }
+    }
+}
+
+/// Discord, Teams and the webhook, done by `deadline`, and what they add to the exit code: 3 for
+/// an undelivered message with `fail-on-notify-error` (a cancel is `run`'s to report, once for
+/// every channel).
+#[allow(clippy::too_many_arguments)]
+async fn tell_channels(
+    log: Log,
+    config: &Config,
+    report: &RunReport,
+    remind: bool,
+    env: &Surroundings,
+    side: &reqwest::Client,
+    signals: &Signals,
+    deadline: Instant,
+) -> (crate::channels::Outcomes, Exit) {
+    use crate::channels::{ChannelError, Sent};
+    let outcomes = crate::channels::notify(
+        &config.channels,
+        config.slack.notify,
+        report,
+        remind,
+        &env.run,
+        &config.secrets,
+        side,
+        &signals.cancel,
+        deadline,
+    )
+    .await;
+    let mut exit = Exit::Healthy;
+    for outcome in &outcomes.0 {
+        let line = outcome.describe();
+        match &outcome.sent {
+            Sent::Failed(e) if !matches!(e, ChannelError::Cancelled) => {
+                if config.slack.fail_on_notify_error {
+                    let title = format!("{} message not delivered", outcome.channel);
+                    log.fail(&title, &line);
+                    exit = exit.max(Exit::ToolFailed);
+                } else {
+                    log.warn(&line);
+                }
+            }
+            _ => log.info(&line),
+        }
+    }
+    (outcomes, exit)
+}
+
+/// What the channels other than Slack (Discord, Teams, the webhook, the incident issues) came
+/// to, for the outputs and the summary.
+struct Others {
+    /// One of them got its message.
+    notified: bool,
+    /// `notify-error` lines after Slack's: each channel whose message did not arrive, by name.
+    errors: Vec<String>,
+    /// The summary's line per channel.
+    lines: Vec<String>,
+}
+
+impl Others {
+    fn of(
+        config: &Config,
+        channels: &crate::channels::Outcomes,
+        issues: &crate::github::issues::ChannelOutcome,
+    ) -> Others {
+        let mut others = Others {
+            notified: channels.notified(),
+            errors: channels.error_lines(),
+            lines: channels.0.iter().map(|o| o.describe()).collect(),
+        };
+        if config.issues.enabled {
+            others.notified |= issues.delivered();
+            others.errors.extend(
+                issues
+                    .error()
+                    .map(|e| format!("{}: {e}", crate::github::issues::ChannelOutcome::CHANNEL)),
+            );
+            others.lines.push(issues.describe());
+        }
+        others
+    }
+}
+
 /// Mark the outage messages this run ends as resolved; a failure is a warning.
 async fn resolve(
     log: Log,
@@ -512,19 +642,21 @@ async fn heartbeat(
 }
 
 /// Step outputs and the job summary; exit 3 when either cannot be written.
+#[allow(clippy::too_many_arguments)]
 fn write_files(
     log: Log,
     env: &Surroundings,
     config: &Config,
     view: &RunView,
     slack: &crate::slack::Outcome,
+    others: &Others,
     state_note: Option<&str>,
     history: &crate::history_io::Views,
 ) -> Exit {
     let report = view.report;
     let mut exit = Exit::Healthy;
     if let Some(path) = &env.output_file {
-        let mut values = outputs::outputs(report, slack);
+        let mut values = outputs::outputs(report, slack, others.notified, &others.errors);
         values.push(("uptime", history.uptime.clone()));
         if let Err(e) = outputs::write(path, &values) {
             let why = format!(
@@ -548,6 +680,7 @@ fn write_files(
         if crate::slack::destination(&config.slack).is_some() {
             notes.push(slack_line.as_str());
         }
+        notes.extend(others.lines.iter().map(String::as_str));
         notes.extend(state_note);
         let markdown = summary::render(view, &settings, &notes);
         let markdown = summary::with_section(markdown, &history.summary);

@@ -6,6 +6,7 @@
 //! checks. `app` wires the phases together; `main` only maps the outcome to an exit code.
 
 pub mod app;
+pub mod channels;
 pub mod check;
 pub mod clock;
 pub mod config;
@@ -16,8 +17,10 @@ pub mod heal;
 pub mod heartbeat;
 pub mod history;
 pub mod history_io;
+pub mod incidents;
 pub mod log;
 pub mod net;
+pub mod policy;
 pub mod redact;
 pub mod report;
 pub mod slack;

@@ -100,6 +100,23 @@ impl SlackSettings {
     }
 }
 
+/// The channels beside Slack: Discord, Microsoft Teams and a signed webhook. They follow the
+/// same `notify` policy as Slack.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelSettings {
+    pub discord: Option<Url>,
+    pub teams: Option<Url>,
+    pub webhook: Option<Url>,
+    /// The key of the webhook body's HMAC-SHA256 signature.
+    pub webhook_secret: Option<String>,
+}
+
+impl ChannelSettings {
+    pub fn is_configured(&self) -> bool {
+        self.discord.is_some() || self.teams.is_some() || self.webhook.is_some()
+    }
+}
+
 /// Memory between runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StateSettings {
@@ -137,6 +154,16 @@ pub struct HistorySettings {
 /// The default `status-title`.
 pub const DEFAULT_STATUS_TITLE: &str = "Status";
 
+/// Incidents as GitHub issues (`github-issues`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueSettings {
+    pub enabled: bool,
+    /// At least one; the first is the one the open issues are listed by.
+    pub labels: Vec<String>,
+    /// GitHub logins, without `@`.
+    pub assignees: Vec<String>,
+}
+
 /// Everything a run needs, validated. Built once, read-only afterwards.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -147,10 +174,12 @@ pub struct Config {
     pub concurrency: usize,
     pub fail_on_down: bool,
     pub slack: SlackSettings,
+    pub channels: ChannelSettings,
     pub state: StateSettings,
     pub heal: HealSettings,
     pub heartbeat_url: Option<Url>,
     pub history: HistorySettings,
+    pub issues: IssueSettings,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
 }
@@ -334,6 +363,7 @@ impl Config {
         )? as usize;
         let fail_on_down = boolean("fail-on-down", &raw.fail_on_down, true)?;
         let slack = slack_settings(&raw, slack_env)?;
+        let channels = channel_settings(&raw, &mut secrets)?;
         let state = StateSettings {
             file: raw.state_file.as_ref().map(PathBuf::from),
             key: raw.state_key.clone(),
@@ -383,6 +413,7 @@ impl Config {
         };
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
         let history = history_settings(&raw, &mut secrets)?;
+        let issues = issue_settings(&raw)?;
 
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
@@ -396,10 +427,12 @@ impl Config {
             concurrency,
             fail_on_down,
             slack,
+            channels,
             state,
             heal,
             heartbeat_url,
             history,
+            issues,
             secrets,
         })
     }
@@ -649,6 +682,114 @@ fn slack_settings(raw: &RawInputs, slack_env: Option<String>) -> Result<SlackSet
         fields,
         fail_on_notify_error: boolean("fail-on-notify-error", &raw.fail_on_notify_error, false)?,
         github_token: raw.github_token.clone(),
+    })
+}
+
+/// `github-issues`, `issue-labels` and `issue-assignees`. Issues need a token: `github_token`
+/// (in a workflow it defaults to the job's token).
+fn issue_settings(raw: &RawInputs) -> Result<IssueSettings, InputError> {
+    let enabled = boolean("github-issues", &raw.github_issues, false)?;
+    let list = |v: &Option<String>, default: &str| -> Vec<String> {
+        v.as_deref()
+            .unwrap_or(default)
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut labels: Vec<String> = Vec::new();
+    for label in list(&raw.issue_labels, "upcheck,incident") {
+        if label.chars().count() > 50 || label.chars().any(char::is_control) {
+            return Err(InputError::new(
+                "issue-labels",
+                format!(
+                    "{:?} is not a GitHub label name",
+                    crate::text::clip(&label, 60)
+                ),
+                "use label names of at most 50 characters, comma-separated, e.g. upcheck,incident",
+            ));
+        }
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    let mut assignees: Vec<String> = Vec::new();
+    for who in list(&raw.issue_assignees, "") {
+        let login = who.strip_prefix('@').unwrap_or(&who).to_string();
+        let valid = !login.is_empty()
+            && login.len() <= 39
+            && !login.starts_with('-')
+            && !login.ends_with('-')
+            && !login.contains("--")
+            && login.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            return Err(InputError::new(
+                "issue-assignees",
+                format!(
+                    "{:?} is not a GitHub login",
+                    crate::text::clip(&who, 60)
+                ),
+                "use GitHub logins (letters, digits and single hyphens), comma-separated, e.g. octocat,hubot",
+            ));
+        }
+        if !assignees.contains(&login) {
+            assignees.push(login);
+        }
+    }
+    if enabled && raw.github_token.is_none() {
+        return Err(InputError::new(
+            "github_token",
+            "github-issues is true but no token is given",
+            "give a token that may write issues (in a workflow the default ${{ github.token }} with `permissions: issues: write`)",
+        ));
+    }
+    Ok(IssueSettings {
+        enabled,
+        labels,
+        assignees,
+    })
+}
+
+/// The Discord, Teams and webhook inputs. Beyond the whole URLs (masked as raw inputs), the
+/// parts that carry the credential are masked on their own too (Teams' `sig`), the
+/// user info's password and long path segments and query values (Discord's webhook token).
+/// Short parts such as `api-version=2016-06-01` are left alone: masking them would hide
+/// ordinary words of the log.
+fn channel_settings(
+    raw: &RawInputs,
+    secrets: &mut Vec<String>,
+) -> Result<ChannelSettings, InputError> {
+    let discord = http_url("discord-webhook", &raw.discord_webhook)?;
+    let teams = http_url("teams-webhook", &raw.teams_webhook)?;
+    let webhook = http_url("webhook-url", &raw.webhook_url)?;
+    if raw.webhook_secret.is_some() && webhook.is_none() {
+        return Err(InputError::new(
+            "webhook-secret",
+            "webhook-secret is set but webhook-url is not",
+            "set webhook-url to the receiver's URL, or remove webhook-secret",
+        ));
+    }
+    for url in [&discord, &teams, &webhook].into_iter().flatten() {
+        secrets.extend(
+            url.query_pairs()
+                .map(|(_, v)| v.into_owned())
+                .filter(|v| v.len() >= 16),
+        );
+        secrets.extend(url.password().map(str::to_string));
+        secrets.extend(
+            url.path_segments()
+                .into_iter()
+                .flatten()
+                .filter(|s| s.len() >= 16)
+                .map(str::to_string),
+        );
+    }
+    Ok(ChannelSettings {
+        discord,
+        teams,
+        webhook,
+        webhook_secret: raw.webhook_secret.clone(),
     })
 }
 

@@ -163,7 +163,7 @@ inputs! {
     concurrency: "concurrency" <"N"> Text, No;
     /// Exit 1 when a URL is down [default: true]
     fail_on_down: "fail-on-down" <"BOOL"> Switch, No;
-    /// When Slack is told: always, failure, success, change, never [default: change]
+    /// When Slack, Discord, Teams and the webhook are told: always, failure, success, change, never [default: change]
     notify: "notify" <"POLICY"> Text, No;
     /// Slack incoming-webhook URL (else $SLACK_WEBHOOK_URL)
     slack_webhook: "slack-webhook" <"URL"> Text, Whole;
@@ -179,9 +179,17 @@ inputs! {
     mention_on: "mention-on" <"WHEN"> Text, No;
     /// Extra context in the message: repo,message,commit,author,action,eventName,ref,workflow,job,took or all [default: repo,workflow,ref]
     fields: "fields" <"LIST"> Text, No;
-    /// A Slack delivery failure fails the run [default: false]
+    /// A delivery failure (Slack, Discord, Teams, the webhook) fails the run [default: false]
     fail_on_notify_error: "fail-on-notify-error" <"BOOL"> Switch, No;
-    /// GitHub token for run details
+    /// Discord webhook URL (Server Settings → Integrations → Webhooks)
+    discord_webhook: "discord-webhook" <"URL"> Text, Whole;
+    /// Microsoft Teams Workflows webhook URL ("When a Teams webhook request is received")
+    teams_webhook: "teams-webhook" <"URL"> Text, Whole;
+    /// Any URL to POST a signed JSON document to (upcheck.webhook/1)
+    webhook_url: "webhook-url" <"URL"> Text, Whole;
+    /// Key for the HMAC-SHA256 signature of the webhook body (X-Upcheck-Signature)
+    webhook_secret: "webhook-secret" <"SECRET"> Text, Whole;
+    /// GitHub token for run details and the incident issues
     github_token: "github_token" / "github-token" <"TOKEN"> Text, Whole;
     /// jtalk compatibility: true is --retry-on any, false is --retry-on transient
     retry_all: "retry-all" <"BOOL"> Switch, No;
@@ -211,6 +219,12 @@ inputs! {
     heal_interval: "heal-interval" <"DURATION"> Text, No;
     /// Least time between two hook calls [default: 30m]
     heal_cooldown: "heal-cooldown" <"DURATION"> Text, No;
+    /// Open a GitHub issue per URL that counts as down, comment on it, close it on recovery [default: false]
+    github_issues: "github-issues" <"BOOL"> Switch, No;
+    /// Labels of the incident issues, comma-separated; the first finds them again [default: upcheck,incident]
+    issue_labels: "issue-labels" <"LIST"> Text, No;
+    /// GitHub logins assigned to the incident issues, comma-separated
+    issue_assignees: "issue-assignees" <"LOGINS"> Text, No;
     /// Write a static status page, badges and history.json into this directory
     status_dir: "status-dir" <"DIR"> Text, No;
     /// The status page's title [default: Status]

@@ -514,3 +514,40 @@ fn a_ca_cert_the_client_cannot_read_is_an_input_error() {
     assert_eq!(e.input, "ca-cert");
     assert!(e.problem.contains("not a valid certificate"), "{e}");
 }
+
+#[test]
+fn issue_inputs_parse_and_are_checked() {
+    let d = config(&[("url", "http://a/")]).unwrap();
+    assert!(!d.issues.enabled);
+    assert_eq!(d.issues.labels, ["upcheck", "incident"]);
+    assert!(d.issues.assignees.is_empty());
+    let c = config(&[
+        ("url", "http://a/"),
+        ("github-issues", "true"),
+        ("github_token", "ghs_x"),
+        ("issue-labels", " outage , upcheck,outage"),
+        ("issue-assignees", "@octocat, hubot-2"),
+    ])
+    .unwrap();
+    assert!(c.issues.enabled);
+    assert_eq!(c.issues.labels, ["outage", "upcheck"]);
+    assert_eq!(c.issues.assignees, ["octocat", "hubot-2"]);
+    let cases: &[(&str, &str, &str)] = &[
+        ("github-issues", "yes", "is not a boolean"),
+        ("issue-assignees", "octo cat", "is not a GitHub login"),
+        ("issue-assignees", "-bad", "is not a GitHub login"),
+        (
+            "issue-labels",
+            &"x".repeat(51),
+            "is not a GitHub label name",
+        ),
+    ];
+    for (input, value, problem) in cases {
+        let e = error(&[("url", "http://a/"), ("github_token", "t"), (input, value)]);
+        assert_eq!(e.input, *input, "{input}: {e}");
+        assert!(e.problem.contains(problem), "{input}: {}", e.problem);
+    }
+    let e = error(&[("url", "http://a/"), ("github-issues", "true")]);
+    assert_eq!(e.input, "github_token");
+    assert!(e.accepted.contains("issues: write"), "{e}");
+}

@@ -7,10 +7,13 @@ use std::path::Path;
 use crate::report::{RunReport, SlackOutcome};
 
 /// The outputs of a run, in a fixed order; `notified` and `notify-error` say what `slack` came
-/// to.
+/// to, and the other channels: `others_notified` (one of them got its message) and
+/// `other_errors` (a line each, after Slack's).
 pub fn outputs<E: std::fmt::Display>(
     report: &RunReport,
     slack: &SlackOutcome<E>,
+    others_notified: bool,
+    other_errors: &[String],
 ) -> Vec<(&'static str, String)> {
     let status = report.status();
     let previous = report
@@ -38,8 +41,18 @@ pub fn outputs<E: std::fmt::Display>(
                 .and_then(|r| r.response_time_ms())
                 .map_or(String::new(), |ms| ms.to_string()),
         ),
-        ("notified", slack.notified().to_string()),
-        ("notify-error", slack.notify_error()),
+        (
+            "notified",
+            (slack.notified() || others_notified).to_string(),
+        ),
+        (
+            "notify-error",
+            std::iter::once(slack.notify_error())
+                .chain(other_errors.iter().cloned())
+                .filter(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
         (
             "healed",
             report

@@ -86,7 +86,7 @@ fn sample() -> RunReport {
 
 #[test]
 fn outputs_for_a_mixed_run() {
-    let out = outputs::outputs(&sample(), &Slack::NotConfigured);
+    let out = outputs::outputs(&sample(), &Slack::NotConfigured, false, &[]);
     let get = |name: &str| out.iter().find(|(n, _)| *n == name).unwrap().1.clone();
     assert_eq!(get("healthy"), "false");
     assert_eq!(get("status"), "down");
@@ -159,6 +159,8 @@ fn all_up_is_not_a_change_from_unknown() {
             posted: None,
             warnings: vec![],
         },
+        false,
+        &[],
     );
     assert!(out.contains(&("changed", "false".to_string())));
     assert!(out.contains(&("notified", "true".to_string())));
@@ -254,6 +256,8 @@ fn cancelled_run_says_so_first() {
             error: "x",
             warnings: vec![],
         },
+        false,
+        &[],
     );
     assert!(out.contains(&("notify-error", "x".to_string())));
     assert!(out.contains(&("healthy", "false".to_string())));
@@ -270,4 +274,25 @@ fn console_report() {
         \x20 🔴 down     https://api.example.com/health?token=***  503     42ms  3/3 attempts  HTTP 503 Service Unavailable (expected 200-399) after 3 attempts (1s apart)\n\
         \x20 🟡 degraded https://slow.example.com/                 200     1.5s  1/3 attempts  slow: answered in 1.5s, over max-response-time 500ms\n"
     );
+}
+
+#[test]
+fn other_channels_join_notified_and_notify_error() {
+    let errors = vec!["Discord: message not delivered: HTTP 404".to_string()];
+    let out = outputs::outputs(&sample(), &Slack::NotConfigured, true, &errors);
+    let get = |name: &str| out.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    assert_eq!(get("notified"), "true");
+    assert_eq!(get("notify-error"), errors[0]);
+    let out = outputs::outputs(
+        &sample(),
+        &Slack::Failed {
+            error: "HTTP 500",
+            warnings: vec![],
+        },
+        false,
+        &errors,
+    );
+    let get = |name: &str| out.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    assert_eq!(get("notified"), "false");
+    assert_eq!(get("notify-error"), format!("HTTP 500\n{}", errors[0]));
 }

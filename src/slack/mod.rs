@@ -57,22 +57,11 @@ pub async fn notify(
             warnings: Vec::new(),
         };
     }
-    let status = report.status();
-    // A restart attempt is news in itself: one message tells the outage and what came of it.
-    let changed =
-        report.heal.is_some() || report.results.iter().any(crate::report::UrlResult::changed);
-    if !policy::should_notify(settings.notify, status, changed || remind) {
-        let before = report
-            .previous
-            .map_or("unknown".to_string(), |p| p.to_string());
-        return Outcome::Skipped {
-            why: format!(
-                "notify: {}, status {status}, previous {before}{}",
-                settings.notify.as_str(),
-                if changed { "" } else { ", no URL changed" }
-            ),
-        };
+    if let Err(why) = crate::policy::due(settings.notify, report, remind) {
+        return Outcome::Skipped { why };
     }
+    let status = report.status();
+    let changed = crate::policy::changed(report);
     let mention = policy::should_mention(settings.mention_on, status, changed)
         .then_some(settings.mention.as_slice());
     let api = Api {

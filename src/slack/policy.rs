@@ -1,20 +1,10 @@
-//! When Slack is told and when the mention is added: pure functions of the policy, this run's
-//! status and the previous one (unknown until state between runs exists).
+//! When the mention is added: a pure function of `mention-on`, this run's status and whether it
+//! changed. Whether a message is due at all is `crate::policy`, shared by every channel.
 
-use crate::config::{MentionOn, NotifyPolicy};
+use crate::config::MentionOn;
 use crate::report::Status;
 
-/// `changed`: some URL's status changed since the last run (an unknown previous status counts
-/// as a change only to degraded or down), or a reminder is due.
-pub fn should_notify(policy: NotifyPolicy, now: Status, changed: bool) -> bool {
-    match policy {
-        NotifyPolicy::Always => true,
-        NotifyPolicy::Failure => now != Status::Up,
-        NotifyPolicy::Success => now == Status::Up,
-        NotifyPolicy::Change => changed,
-        NotifyPolicy::Never => false,
-    }
-}
+pub use crate::policy::should_notify;
 
 pub fn should_mention(on: MentionOn, now: Status, changed: bool) -> bool {
     match on {
@@ -29,48 +19,6 @@ pub fn should_mention(on: MentionOn, now: Status, changed: bool) -> bool {
 mod tests {
     use super::*;
     use Status::*;
-
-    use crate::report::is_change;
-
-    #[test]
-    fn policies_against_statuses_with_an_unknown_past() {
-        let table = [
-            (NotifyPolicy::Always, [true, true, true]),
-            (NotifyPolicy::Failure, [false, true, true]),
-            (NotifyPolicy::Success, [true, false, false]),
-            (NotifyPolicy::Change, [false, true, true]),
-            (NotifyPolicy::Never, [false, false, false]),
-        ];
-        for (policy, expected) in table {
-            for (now, want) in [Up, Degraded, Down].into_iter().zip(expected) {
-                let changed = is_change(now, None);
-                assert_eq!(
-                    should_notify(policy, now, changed),
-                    want,
-                    "{policy:?} {now}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn change_follows_the_change() {
-        assert!(should_notify(
-            NotifyPolicy::Change,
-            Up,
-            is_change(Up, Some(Down))
-        ));
-        assert!(!should_notify(
-            NotifyPolicy::Change,
-            Down,
-            is_change(Down, Some(Down))
-        ));
-        assert!(should_notify(
-            NotifyPolicy::Change,
-            Degraded,
-            is_change(Degraded, Some(Up))
-        ));
-    }
 
     #[test]
     fn mentions() {

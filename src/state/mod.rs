@@ -195,14 +195,26 @@ pub fn counted_down(
         .collect()
 }
 
+/// What the channels other than Slack came to, for the state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OthersTold {
+    /// One of them got its message.
+    pub notified: bool,
+    /// One whose message was due did not get it.
+    pub lost: bool,
+}
+
 /// What the Slack phase changed in the state: a delivered message is remembered (and where it
 /// was posted becomes the open incident of each URL that just went down); a message that was
 /// due and did not arrive leaves its changes to be told next run; the incidents this run ends
 /// are closed (their messages were marked resolved), unless a signal came first (`cancelled`).
+/// Without Slack's word, the other channels' (Discord, Teams, the webhook): `others` says whether
+/// one of them got its message, or one whose message was due did not.
 pub fn record_slack<E: std::fmt::Display>(
     report: &RunReport,
     state: &mut State,
     slack: &SlackOutcome<E>,
+    others: OthersTold,
     now: OffsetDateTime,
     cancelled: bool,
 ) {
@@ -211,6 +223,8 @@ pub fn record_slack<E: std::fmt::Display>(
             mark_notified(report, state, now, posted.as_ref());
         }
         lost if lost.lost() => mark_unannounced(report, state),
+        _ if others.notified => mark_notified(report, state, now, None),
+        _ if others.lost => mark_unannounced(report, state),
         _ => {}
     }
     if !cancelled {
@@ -254,12 +268,18 @@ pub fn reminder_due(
         || report.results.iter().any(|r| {
             r.status == Status::Down
                 && !r.changed()
-                && state
-                    .urls
-                    .get(&r.key)
-                    .and_then(|s| s.last_notified)
-                    .is_none_or(|last| positive(now - last) >= every)
+                && due_again(
+                    state.urls.get(&r.key).and_then(|s| s.last_notified),
+                    every,
+                    now,
+                )
         })
+}
+
+/// A reminder is due: nothing was told since `last` for `every` (or nothing was told at all).
+/// Every channel uses this with its own record of `last`.
+pub fn due_again(last: Option<OffsetDateTime>, every: Duration, now: OffsetDateTime) -> bool {
+    last.is_none_or(|last| positive(now - last) >= every)
 }
 
 /// Remember that a message went out about every URL that is down or changed; `posted` (the

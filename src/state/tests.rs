@@ -631,7 +631,7 @@ fn what_slack_changed_in_the_state() {
         posted: Some(posted.clone()),
         warnings: vec![],
     };
-    record_slack(&r, &mut state, &delivered, t0, false);
+    record_slack(&r, &mut state, &delivered, OthersTold::default(), t0, false);
     let s = &state.urls[url];
     assert_eq!(s.last_notified, Some(t0));
     assert_eq!(s.incident.as_ref(), Some(&posted));
@@ -650,7 +650,7 @@ fn what_slack_changed_in_the_state() {
     ] {
         let mut state = State::default();
         let r = down_run(&mut state, t0);
-        record_slack(&r, &mut state, &lost, t0, false);
+        record_slack(&r, &mut state, &lost, OthersTold::default(), t0, false);
         assert!(state.urls[url].unannounced, "{lost:?}");
         assert_eq!(state.urls[url].last_notified, None);
     }
@@ -669,7 +669,7 @@ fn what_slack_changed_in_the_state() {
         let mut state = State::default();
         let r = down_run(&mut state, t0);
         let before = state.clone();
-        record_slack(&r, &mut state, &quiet, t0, false);
+        record_slack(&r, &mut state, &quiet, OthersTold::default(), t0, false);
         assert_eq!(state, before, "{quiet:?}");
     }
 
@@ -678,10 +678,17 @@ fn what_slack_changed_in_the_state() {
     for (cancelled, open) in [(false, None), (true, Some(posted.clone()))] {
         let mut state = State::default();
         let r = down_run(&mut state, t0);
-        record_slack(&r, &mut state, &delivered, t0, false);
+        record_slack(&r, &mut state, &delivered, OthersTold::default(), t0, false);
         let mut back = report(vec![result(url, Status::Up)], t1);
         apply(&mut back, &mut state, ONE, t1);
-        record_slack(&back, &mut state, &Outcome::NotConfigured, t1, cancelled);
+        record_slack(
+            &back,
+            &mut state,
+            &Outcome::NotConfigured,
+            OthersTold::default(),
+            t1,
+            cancelled,
+        );
         assert_eq!(state.urls[url].incident, open, "cancelled: {cancelled}");
     }
 }

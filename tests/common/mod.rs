@@ -8,6 +8,8 @@
 //! for the re-exports below) are allowed.
 #![allow(dead_code, unused_imports)]
 
+pub mod fake_channels;
+pub mod fake_github;
 pub mod fake_slack;
 pub mod server;
 pub mod sim;
