@@ -2,8 +2,13 @@
 //! section per URL, the uptime figures, the incident rows), a screenshot under `target/`, and
 //! proof that the page makes no network request (Chromium's proxy points at a local listener
 //! that must see nothing, while a control page that does load something is seen). Badges are
-//! parsed as XML; the endpoint JSON is checked against shields' endpoint schema.
+//! parsed as XML; the endpoint JSON is checked against shields' endpoint schema. Rendered twice:
+//! through the lib from a built history, and black-box, by the real binary over a dozen runs
+//! with `status-dir` and the test clock `UPCHECK_NOW` stepping 10 minutes a run.
 
+mod common;
+
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -15,6 +20,8 @@ use time::macros::datetime;
 use time::OffsetDateTime;
 use upcheck::history::{self, History, ReasonCode, Sample};
 use upcheck::report::Status;
+
+use common::{Behaviour, TempDir, TestServer};
 
 const NOW: OffsetDateTime = datetime!(2026-12-03 12:00 UTC);
 
@@ -274,7 +281,7 @@ fn the_page_renders_in_chromium_with_no_network_request() {
         &page,
         &[
             format!("--screenshot={}", shot.display()),
-            "--window-size=1200,1600".into(),
+            "--window-size=1200,2100".into(),
         ],
     );
     // Dark: Chromium reports prefers-color-scheme: dark.
@@ -286,7 +293,7 @@ fn the_page_renders_in_chromium_with_no_network_request() {
         &page,
         &[
             format!("--screenshot={}", dark.display()),
-            "--window-size=1200,1600".into(),
+            "--window-size=1200,2100".into(),
             "--force-dark-mode".into(),
         ],
     );
@@ -473,4 +480,263 @@ fn badges_are_svg_with_the_right_text_and_endpoints_follow_the_shields_schema() 
         serde_json::from_str(&file("api/docs-example-com/status.json")).unwrap();
     assert_eq!(down["message"], "down");
     assert_eq!(down["color"], "red");
+}
+
+// ---- black-box: the binary writes the site over several runs ---------------------------------
+
+/// Runs of the binary, 10 minutes apart from this time.
+const T0: OffsetDateTime = datetime!(2026-12-03 12:00 UTC);
+const RUNS: usize = 12;
+
+/// One run of the binary in action mode at `now`, with these inputs; its outputs.
+fn run_at(now: OffsetDateTime, inputs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let files = TempDir::new("status-site-run");
+    let output = files.write("output", "");
+    let summary = files.write("summary", "");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_upcheck"));
+    cmd.env_clear()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_REPOSITORY", "octo-org/octo-repo")
+        .env("GITHUB_WORKFLOW", "status page")
+        .env("GITHUB_REF", "refs/heads/main")
+        .env(
+            "UPCHECK_NOW",
+            now.format(&time::format_description::well_known::Rfc3339)
+                .unwrap(),
+        );
+    for (name, value) in inputs {
+        cmd.env(format!("INPUT_{}", name.to_uppercase()), value);
+    }
+    let done = cmd.output().expect("upcheck runs");
+    let stdout = String::from_utf8_lossy(&done.stdout).into_owned();
+    // fail-on-down is off: a run that fails is a bad input or a broken run.
+    assert!(
+        done.status.success(),
+        "run at {now}: {stdout}\n{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let text = std::fs::read_to_string(&output).unwrap();
+    let mut outputs = BTreeMap::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if let Some((name, delimiter)) = line.split_once("<<") {
+            let value: Vec<&str> = lines.by_ref().take_while(|l| *l != delimiter).collect();
+            outputs.insert(name.to_string(), value.join("\n"));
+        }
+    }
+    outputs
+}
+
+#[test]
+fn the_binary_writes_a_site_over_many_runs_that_renders_in_chromium() {
+    // API: always up. Shop (a token in its query): down for runs 5 to 7, up again from run 8.
+    // Docs: too slow for the 1 s timeout in the last two runs, still down.
+    let ok = || Behaviour::text(200, "ok");
+    let shop: Vec<Behaviour> = (0..RUNS)
+        .map(|i| {
+            if (5..8).contains(&i) {
+                Behaviour::text(503, "busy")
+            } else {
+                ok()
+            }
+        })
+        .collect();
+    let docs: Vec<Behaviour> = (0..RUNS)
+        .map(|i| {
+            if i >= 10 {
+                Behaviour::delay(Duration::from_secs(3), ok())
+            } else {
+                ok()
+            }
+        })
+        .collect();
+    let srv = TestServer::start(vec![
+        ("/api", ok()),
+        ("/shop", Behaviour::Sequence(shop)),
+        ("/docs", Behaviour::Sequence(docs)),
+    ]);
+    let secret = "s3cr3t-token";
+    let urls = format!(
+        "API={}\nShop={}?token={secret}\n{}",
+        srv.url("/api"),
+        srv.url("/shop"),
+        srv.url("/docs")
+    );
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path().join("state.json");
+    let site = work.path().join("site");
+    let (state_s, site_s) = (
+        state.to_string_lossy().into_owned(),
+        site.to_string_lossy().into_owned(),
+    );
+    let inputs = [
+        ("url", urls.as_str()),
+        ("state-file", state_s.as_str()),
+        ("status-dir", site_s.as_str()),
+        ("status-title", "Acme & co <status>"),
+        ("max-attempts", "1"),
+        ("timeout", "1s"),
+        ("fail-on-down", "false"),
+    ];
+    let mut last = BTreeMap::new();
+    let now = T0 + time::Duration::minutes(10 * (RUNS as i64 - 1));
+    for i in 0..RUNS {
+        last = run_at(T0 + time::Duration::minutes(10 * i as i64), &inputs);
+    }
+    assert_eq!(srv.hits("/shop"), RUNS);
+
+    // Uptime by hand: the first run stands for nothing, each later one for the 10 minutes
+    // since the one before, so 11 × 600 s observed. Shop down 3 × 600 s: 4800 / 6600 =
+    // 72.727…%; docs down 2 × 600 s: 5400 / 6600 = 81.818…% (two decimals, rounded down).
+    let uptime: serde_json::Value =
+        serde_json::from_str(last.get("uptime").expect("an `uptime` output")).unwrap();
+    let figures: Vec<(&str, &str, u64)> = [0, 1, 2]
+        .iter()
+        .map(|&i| {
+            let u = &uptime[i];
+            (
+                u["slug"].as_str().unwrap(),
+                u["status"].as_str().unwrap(),
+                u["uptime"]["24h"]["observed_seconds"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(figures[0], ("api", "up", 6600), "{uptime:#}");
+    assert_eq!(figures[1], ("shop", "up", 6600));
+    assert_eq!(figures[2].1, "down");
+    assert_eq!(uptime[1]["incidents"].as_array().unwrap().len(), 1);
+    assert_eq!(uptime[2]["incidents"][0]["ongoing"], true);
+
+    // The files: the page, history.json (valid by the public parser), badges, endpoints; no
+    // secret anywhere.
+    let docs_slug = figures[2].0.to_string();
+    for path in [
+        "index.html".to_string(),
+        "history.json".to_string(),
+        "badge/api-status.svg".to_string(),
+        "badge/shop-uptime-30d.svg".to_string(),
+        format!("badge/{docs_slug}-response.svg"),
+        "api/shop/uptime-30d.json".to_string(),
+        format!("api/{docs_slug}/status.json"),
+    ] {
+        assert!(site.join(&path).is_file(), "{path} was not written");
+    }
+    let mut all = Vec::new();
+    for entry in walk(&site) {
+        all.extend(std::fs::read(&entry).unwrap());
+    }
+    assert!(
+        !String::from_utf8_lossy(&all).contains(secret),
+        "the token reached the site"
+    );
+    let public = history::public::parse(&std::fs::read(site.join("history.json")).unwrap())
+        .expect("history.json parses");
+    assert_eq!(public.urls.len(), 3);
+    assert_eq!(public.generated, now);
+    let endpoint: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("api/shop/uptime-30d.json")).unwrap())
+            .unwrap();
+    assert_eq!(endpoint["message"], "72.72%");
+    let status: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(site.join(format!("api/{docs_slug}/status.json"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(status["message"], "down");
+
+    // The page in Chromium, with no network request.
+    let Some(bin) = require_chromium() else {
+        return;
+    };
+    let page = site.join("index.html");
+    let rec = recorder();
+    let dom = run_chromium(&bin, rec.port, &page, &["--dump-dom".into()]);
+    let shot = target_dir().join("status-site.png");
+    let _ = std::fs::remove_file(&shot);
+    run_chromium(
+        &bin,
+        rec.port,
+        &page,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1200,2100".into(),
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        rec.page_requests(),
+        Vec::<String>::new(),
+        "the status page made a network request"
+    );
+    assert!(
+        dom.contains("<title>Acme &amp; co &lt;status&gt;</title>"),
+        "{dom}"
+    );
+    assert!(!dom.contains("<script"));
+    let sections: Vec<&str> = dom.split("<section class=\"url\"").skip(1).collect();
+    assert_eq!(sections.len(), 3, "one section per URL");
+    let (api, shop, docs) = (sections[0], sections[1], sections[2]);
+    assert!(api.contains("<h2>API</h2>") && shop.contains("<h2>Shop</h2>"));
+    assert!(shop.contains("?token=***"), "{shop}");
+    assert!(
+        docs.contains(&format!("<h2>{}</h2>", srv.url("/docs"))),
+        "{docs}"
+    );
+    for (section, text) in [(api, "100%"), (shop, "72.72%"), (docs, "81.81%")] {
+        for window in ["24h", "7d", "30d"] {
+            assert!(
+                section.contains(&format!("<dd class=\"uptime-{window}\">{text}</dd>")),
+                "{window} {text}: {section}"
+            );
+        }
+    }
+    assert!(api.contains("<span class=\"pill up\">Up</span>"));
+    assert!(shop.contains("<span class=\"pill up\">Up</span>"));
+    assert!(docs.contains("<span class=\"pill down\">Down</span>"));
+    // Incident rows: the shop's ended outage of 30 minutes, the docs' ongoing one.
+    assert!(api.contains("No incidents.") && !api.contains("<tr class=\"incident\">"));
+    assert_eq!(shop.matches("<tr class=\"incident\">").count(), 1);
+    assert!(
+        shop.contains("2026-12-03 12:50 UTC")
+            && shop.contains("2026-12-03 13:20 UTC")
+            && shop.contains("30 min")
+            && shop.contains("HTTP 503"),
+        "{shop}"
+    );
+    assert_eq!(docs.matches("<tr class=\"incident\">").count(), 1);
+    assert!(
+        docs.contains("2026-12-03 13:40 UTC")
+            && docs.contains("class=\"ongoing\">ongoing</span>")
+            && docs.contains("timeout"),
+        "{docs}"
+    );
+    // 90 day cells, today's the only one with data.
+    for section in [api, shop, docs] {
+        assert_eq!(section.matches("<span class=\"d").count(), 90);
+        assert_eq!(section.matches("<span class=\"d0\"").count(), 89);
+    }
+    assert!(
+        dom.contains("class=\"last-checked\" datetime=\"2026-12-03T13:50:00Z\""),
+        "{dom}"
+    );
+    let png = std::fs::read(&shot).expect("a screenshot was written");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000);
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
