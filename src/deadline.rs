@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 /// The step ends within this of its start (when the checks leave room for it).
 pub const STEP_LIMIT: Duration = Duration::from_secs(30);
+/// The longest one channel's delivery may try (retries and waits included), within the deadline.
+pub const NOTIFY_BUDGET: Duration = Duration::from_secs(30);
 /// Kept back after the last network call for writing the state, the outputs and the summary.
 pub const WRITE_MARGIN: Duration = Duration::from_secs(3);
 /// What the network calls get however long the checks took (a long `heal-wait`, many URLs):

@@ -17,7 +17,6 @@ pub mod heal;
 pub mod heartbeat;
 pub mod history;
 pub mod history_io;
-pub mod incidents;
 pub mod log;
 pub mod net;
 pub mod policy;

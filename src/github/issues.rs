@@ -1,7 +1,7 @@
 //! Incidents as GitHub issues, the I/O part: the REST calls (list the open incident issues,
 //! open, comment, edit, close), GitHub's rate limits honoured within the notification budget,
 //! a 403 explained as the `issues: write` permission, and `notify`, which runs the phase for a
-//! report and says what this channel did. What to do and what to write is `crate::incidents`.
+//! report and says what this channel did. What to do and what to write is `crate::github::incident`.
 
 use std::time::{Duration, Instant};
 
@@ -12,11 +12,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::github::context::RunContext;
-use crate::incidents::{self, Action, Marker, OpenIssue, Texts};
+use crate::github::incident::{self as incidents, Action, Marker, OpenIssue, Texts};
 use crate::report::RunReport;
 
 /// The whole phase's limit, the same as Slack's (both run at once).
-pub const BUDGET: Duration = crate::slack::deliver::BUDGET;
+pub const BUDGET: Duration = crate::deadline::NOTIFY_BUDGET;
 /// One call's limit.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Pages of 100 open issues read at most when looking for the marker.

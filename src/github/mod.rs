@@ -5,6 +5,7 @@ pub mod annotations;
 pub mod api;
 pub mod commands;
 pub mod context;
+pub mod incident;
 pub mod issues;
 pub mod outputs;
 pub mod summary;

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 /// The whole Slack phase, retries included, ends within this.
-pub const BUDGET: Duration = Duration::from_secs(30);
+pub const BUDGET: Duration = crate::deadline::NOTIFY_BUDGET;
 /// One request's limit (less when the budget has less left).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest `Retry-After` honoured for one wait.

@@ -206,7 +206,7 @@ impl Place {
         if !self.actions || self.on_default_branch() != Some(false) {
             return None;
         }
-        let shown = |s: &str| crate::github::summary::cell(&crate::text::clip(s, 200));
+        let shown = |s: &str| crate::text::md_cell(&crate::text::clip(s, 200));
         let default = shown(self.default_branch.as_deref().unwrap_or_default());
         Some(format!(
             "State: this run on {} used its own state between runs, not the default branch's \

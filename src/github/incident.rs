@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use super::context::RunContext;
 use crate::config::NotifyPolicy;
-use crate::github::context::RunContext;
 use crate::report::{RunReport, Status, UrlResult};
 
 /// The start of the marker line, the first line of every incident issue's body.
