@@ -333,8 +333,14 @@ pub fn site_phase(
     out
 }
 
-/// A temporary file beside `path`, then a rename.
+/// A temporary file beside `path`, then a rename; a file that already holds `bytes` is left
+/// alone. No fsync: the rename keeps each file whole for a reader, and the site is written
+/// anew every run, so a crash costs at most one run's page (and an fsync of hundreds of
+/// files would cost far more than the rest of the run).
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -346,7 +352,6 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&temp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         std::fs::rename(&temp, path)
     })();
     if result.is_err() {

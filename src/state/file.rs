@@ -199,7 +199,8 @@ pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state.json".into());
-    let text = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    // Compact: with 90 days of history, pretty printing would make the file several times larger.
+    let text = serde_json::to_vec(state).map_err(std::io::Error::other)?;
     let prefix = format!(".{name}.");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");

@@ -508,7 +508,7 @@ fn a_version_2_file_becomes_version_3_with_nothing_lost() {
     state.digest_sent = Some(datetime!(2026-11-25 00:05 UTC));
     file::save(&path, &state).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("\"version\": 3") && text.contains("\"history\""));
+    assert!(text.contains("\"version\":3") && text.contains("\"history\""));
     let (again, problem) = file::load(&path);
     assert!(problem.is_none(), "{problem:?}");
     assert_eq!(again, state);
