@@ -44,8 +44,9 @@ pub struct State {
     /// When the last Slack digest was sent (for `digest`: once per period).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub digest_sent: Option<OffsetDateTime>,
-    /// Every URL's history, by the keys of `urls` (absent before version 3).
-    #[serde(default)]
+    /// Every URL's history, by the keys of `urls` (absent before version 3). Read on its own
+    /// by `load`, so that damage there costs only the history.
+    #[serde(default, skip_deserializing)]
     pub history: History,
 }
 
@@ -124,65 +125,56 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
             )
         }
     };
-    let version = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()
-        .and_then(|v| v["version"].as_u64());
-    if let Some(found) = version.filter(|v| *v > u64::from(VERSION)) {
-        let found = u32::try_from(found).unwrap_or(u32::MAX);
-        return (
-            State::default(),
-            Some(LoadProblem::Newer {
-                path: path.to_path_buf(),
-                found,
-            }),
-        );
+    /// What is read before the rest: the format, and the history's text, kept unparsed.
+    #[derive(serde::Deserialize)]
+    struct Head<'a> {
+        version: Option<u64>,
+        #[serde(borrow)]
+        history: Option<&'a serde_json::value::RawValue>,
     }
     let corrupt = |e: serde_json::Error| LoadProblem::Corrupt {
         path: path.to_path_buf(),
         detail: crate::text::clip(&crate::redact::log_safe(&e.to_string()), 120),
     };
-    // The history is read on its own, so damage there costs only the history.
-    let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
-        Ok(v) => v,
-        // Not a JSON value (invalid UTF-8 in a string, say): a state may still parse, since its
-        // unknown fields are skipped unread.
-        Err(e) => {
-            return match serde_json::from_slice::<State>(&bytes) {
-                Ok(state) if state.version > VERSION => (
-                    State::default(),
-                    Some(LoadProblem::Newer {
-                        path: path.to_path_buf(),
-                        found: state.version,
-                    }),
-                ),
-                Ok(state) => (state, None),
-                Err(_) => (State::default(), Some(corrupt(e))),
-            }
-        }
-    };
-    let history = value.as_object_mut().and_then(|o| o.remove("history"));
-    match serde_json::from_value::<State>(value) {
-        // A file that is not all UTF-8 can fail the version check above and still parse here.
-        Ok(state) if state.version > VERSION => (
+    let newer = |found: u64| {
+        (
             State::default(),
             Some(LoadProblem::Newer {
                 path: path.to_path_buf(),
-                found: state.version,
+                found: u32::try_from(found).unwrap_or(u32::MAX),
             }),
-        ),
-        Ok(mut state) => match history.map(serde_json::from_value::<History>) {
+        )
+    };
+    // Not readable as this head (invalid UTF-8 in a string, say): a state may still parse, since
+    // its unknown fields are skipped unread, but then without its history.
+    let head = serde_json::from_slice::<Head>(&bytes);
+    if let Ok(Head {
+        version: Some(found),
+        ..
+    }) = head
+    {
+        if found > u64::from(VERSION) {
+            return newer(found);
+        }
+    }
+    match serde_json::from_slice::<State>(&bytes) {
+        // A file that is not all UTF-8 can fail the head and still parse here.
+        Ok(state) if state.version > VERSION => newer(u64::from(state.version)),
+        Ok(mut state) => match head.ok().and_then(|h| h.history) {
             None => (state, None),
-            Some(Ok(h)) => {
-                state.history = h;
-                (state, None)
-            }
-            Some(Err(e)) => (
-                state,
-                Some(LoadProblem::History {
-                    path: path.to_path_buf(),
-                    detail: crate::text::clip(&crate::redact::log_safe(&e.to_string()), 160),
-                }),
-            ),
+            Some(raw) => match serde_json::from_str::<History>(raw.get()) {
+                Ok(h) => {
+                    state.history = h;
+                    (state, None)
+                }
+                Err(e) => (
+                    state,
+                    Some(LoadProblem::History {
+                        path: path.to_path_buf(),
+                        detail: crate::text::clip(&crate::redact::log_safe(&e.to_string()), 160),
+                    }),
+                ),
+            },
         },
         Err(e) => (State::default(), Some(corrupt(e))),
     }
