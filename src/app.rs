@@ -31,6 +31,9 @@ pub struct Cli {
     /// Print the results as JSON instead of the readable report (local runs)
     #[arg(long)]
     pub json: bool,
+    /// With --every: one line per round as well as one per change
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// The process's exit codes, as the contract fixes them; when several apply, the highest wins.
@@ -91,15 +94,88 @@ impl Surroundings {
     }
 }
 
-/// The state between runs, when `state-file` is set: where it is saved and what it holds.
+/// The state between runs, when `state-file` is set: where it is saved and what it holds. In
+/// rounds without a state file, the state lives in memory only (`path` is `None`), so that
+/// thresholds and changes still carry from one round to the next.
 struct Memory {
-    path: PathBuf,
+    path: Option<PathBuf>,
     state: state::State,
 }
 
-/// One run, phase by phase: config → masks → state load → checks → heal → state transitions →
-/// console and annotations → notify (Slack, with the heartbeat alongside) → state save →
-/// heartbeat's line → files.
+/// What every phase of a run reads: the surroundings, the inputs, both clients, the signals
+/// and how the report is shown.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    log: Log,
+    env: &'a Surroundings,
+    config: &'a Config,
+    client: &'a reqwest::Client,
+    side: &'a reqwest::Client,
+    signals: &'a Signals,
+    json: bool,
+    verbose: bool,
+}
+
+/// How one round differs from a single run.
+#[derive(Debug, Clone, Copy)]
+struct Pace {
+    /// A round of a loop (`every` with `run-for`, or watch mode), not the one round of a run.
+    looping: bool,
+    /// The first round of the loop (or the single run).
+    first: bool,
+    /// The last planned round of the loop (or the single run).
+    last: bool,
+    /// `UPCHECK_NOW` for this round: the fixed time plus the round's slot.
+    at: Option<time::OffsetDateTime>,
+    /// When the round started: its network calls are done by a deadline counted from here.
+    started: Instant,
+    /// The heartbeat goes out this round.
+    heartbeat: bool,
+    /// A round of a loop cut short during its checks, with rounds before it, is dropped.
+    drop_if_cut: bool,
+}
+
+impl Pace {
+    fn single(env: &Surroundings) -> Pace {
+        Pace {
+            looping: false,
+            first: true,
+            last: true,
+            at: env.clock.fixed(),
+            started: env.started,
+            heartbeat: true,
+            drop_if_cut: false,
+        }
+    }
+}
+
+/// What a loop carries from one round to the next.
+#[derive(Debug, Default)]
+struct Carry {
+    /// The restart hook was called in the current outage: not again until no URL counts as down.
+    healed: bool,
+    /// The last round recorded in the history, and the last one not recorded (recorded before a
+    /// change, so that a change's time is exact to one round).
+    recorded_at: Option<time::OffsetDateTime>,
+    unrecorded: Option<(RunReport, time::OffsetDateTime)>,
+    /// A state file that cannot be written is said once.
+    save_warned: bool,
+}
+
+/// What one round came to.
+struct RoundEnd {
+    report: RunReport,
+    slack: crate::slack::Outcome,
+    others: Others,
+    /// What delivery failures and a cancel while telling add to the exit code.
+    exit: Exit,
+    /// The status page could not be written.
+    site_failed: bool,
+}
+
+/// One run: inputs, masks, clients and the state, then one round of checks and messages, or
+/// rounds every `every` (until `run-for` has passed, or until stopped on a terminal), then the
+/// outputs and the summary once.
 pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     let log = Log::new(env.actions);
     let config = match read_config(cli.urls, cli.inputs, &env, log) {
@@ -114,20 +190,235 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     let Some((client, side)) = clients(log, &env, &config) else {
         return Exit::ToolFailed;
     };
-    let (mut memory, state_note) = load_state(log, &env, &config);
-
+    let (memory, state_note) = load_state(log, &env, &config);
     let signals = Signals::listen();
-    let settings = crate::check::Settings::of(&config, env.actions);
+    let ctx = Ctx {
+        log,
+        env: &env,
+        config: &config,
+        client: &client,
+        side: &side,
+        signals: &signals,
+        json: cli.json,
+        verbose: cli.verbose,
+    };
+    match looping(log, &env, &config) {
+        None => {
+            let mut memory = memory;
+            let mut scratch = crate::history::History::new();
+            let pace = Pace::single(&env);
+            let mut carry = Carry::default();
+            // A single run's round is never dropped (`drop_if_cut` is false).
+            let Some(end) = round(ctx, &mut memory, &mut scratch, pace, &mut carry).await else {
+                return Exit::Down;
+            };
+            let history = memory.as_ref().map_or(&scratch, |m| &m.state.history);
+            let mut tally = crate::rounds::Tally::new(None);
+            tally.add(&end.report, end.report.started_at);
+            finish(ctx, history, &end, &tally, state_note.as_deref(), end.exit)
+        }
+        Some(schedule) => rounds(ctx, schedule, memory, state_note).await,
+    }
+}
+
+/// The schedule of the rounds, when this run loops: `every` with `run-for`, or `every` alone on
+/// a terminal (watch mode, until stopped). In a workflow, `every` without `run-for` checks once.
+fn looping(log: Log, env: &Surroundings, config: &Config) -> Option<crate::rounds::Schedule> {
+    let schedule = config.rounds?;
+    if schedule.run_for.is_none() && env.actions {
+        log.warn(
+            "every is set without run-for: a workflow step checks once; set run-for (e.g. 4m30s) \
+             for rounds inside the step",
+        );
+        return None;
+    }
+    Some(schedule)
+}
+
+/// Rounds on a fixed grid until `run-for` has passed or a signal comes; each change told at
+/// once, the state saved after every round, the outputs and the summary written once at the end.
+async fn rounds(
+    ctx: Ctx<'_>,
+    schedule: crate::rounds::Schedule,
+    memory: Option<Memory>,
+    state_note: Option<String>,
+) -> Exit {
+    use crate::rounds::{Stop, Tally, HEARTBEAT_EVERY};
+    let Ctx {
+        log, env, signals, ..
+    } = ctx;
+    let mut memory = Some(memory.unwrap_or_else(|| Memory {
+        path: None,
+        state: state::State::default(),
+    }));
+    let mut scratch = crate::history::History::new();
+    let mut tally = Tally::new(Some(schedule));
+    let mut carry = Carry::default();
+    let (mut exit, mut site_failed) = (Exit::Healthy, false);
+    let mut last: Option<RoundEnd> = None;
+    let mut last_beat: Option<Instant> = None;
+    let first_start = Instant::now();
+    let fixed = env.clock.fixed();
+    let (mut index, mut offset) = (0u64, std::time::Duration::ZERO);
+    log.info(&format!("Rounds: {}", schedule.describe()));
+    loop {
+        let is_last = schedule
+            .run_for
+            .is_some_and(|run_for| schedule.offset(index + 1) >= run_for);
+        let started = Instant::now();
+        let pace = Pace {
+            looping: true,
+            first: index == 0,
+            last: is_last,
+            at: fixed.map(|t| t + offset),
+            started,
+            heartbeat: index == 0
+                || is_last
+                || last_beat.is_none_or(|b| started.duration_since(b) >= HEARTBEAT_EVERY),
+            drop_if_cut: last.is_some(),
+        };
+        if pace.heartbeat && ctx.config.heartbeat_url.is_some() {
+            last_beat = Some(started);
+        }
+        let Some(end) = round(ctx, &mut memory, &mut scratch, pace, &mut carry).await else {
+            tally.stop = Some(Stop::InRound(signals.caught().unwrap_or(Signal::Interrupt)));
+            break;
+        };
+        let at = end.report.started_at;
+        for (i, change) in tally.add(&end.report, at) {
+            let label = end.report.results[i].named_url();
+            log.info(&crate::rounds::change_line(&label, &change));
+        }
+        if ctx.verbose || log.on_actions() {
+            log.info(&crate::rounds::round_line(
+                index,
+                schedule.planned(),
+                &end.report,
+                at,
+            ));
+        }
+        exit = exit.max(end.exit);
+        site_failed |= end.site_failed;
+        let cut = end.report.cancelled.is_some();
+        last = Some(match last {
+            Some(before) => fold(before, end),
+            None => end,
+        });
+        if cut {
+            break;
+        }
+        if signals.cancel.is_cancelled() {
+            tally.stop = Some(Stop::AfterRound(
+                signals.caught().unwrap_or(Signal::Interrupt),
+            ));
+            break;
+        }
+        let Some(next) = schedule.next(index, first_start.elapsed()) else {
+            break;
+        };
+        if next.skipped > 0 {
+            tally.skipped += next.skipped;
+            log.warn(&format!(
+                "round {} took longer than every ({}): {} round{} skipped, the next starts on its own slot",
+                index + 1,
+                crate::text::format_duration(schedule.every),
+                next.skipped,
+                if next.skipped == 1 { "" } else { "s" }
+            ));
+        }
+        let wake = first_start + next.at;
+        tokio::select! {
+            () = tokio::time::sleep_until(wake.into()) => {}
+            () = signals.cancel.cancelled() => {
+                tally.stop = Some(Stop::AfterRound(signals.caught().unwrap_or(Signal::Interrupt)));
+                break;
+            }
+        }
+        (index, offset) = (next.index, next.at);
+    }
+    let Some(end) = last else {
+        // Cut short during the first round: nothing to report beyond the signal (never
+        // reached: the first round is never dropped).
+        return Exit::Down;
+    };
+    // The last round goes into the history even when it brought no change.
+    if let (Some(m), Some((mut report, at))) = (&mut memory, carry.unrecorded.take()) {
+        let errors = crate::history::run::record_run(&mut m.state.history, &mut report, at);
+        if let Some(e) = errors.first() {
+            log.warn(&format!("the history did not record the last round: {e}"));
+        }
+        save(log, m, &mut carry);
+    }
+    log.info(&format!("Rounds: {}", tally.headline()));
+    let history = memory.as_ref().map_or(&scratch, |m| &m.state.history);
+    let exit = exit.max(if site_failed {
+        Exit::ToolFailed
+    } else {
+        Exit::Healthy
+    });
+    finish(ctx, history, &end, &tally, state_note.as_deref(), exit)
+}
+
+/// Two rounds' outcomes as one for the outputs and the summary: the later report; Slack's and
+/// the other channels' latest word that says something (a delivery, a failure), else the later.
+fn fold(before: RoundEnd, after: RoundEnd) -> RoundEnd {
+    use crate::slack::Outcome;
+    let says = |o: &Outcome| !matches!(o, Outcome::NotConfigured | Outcome::Skipped { .. });
+    let slack = if says(&after.slack) || !says(&before.slack) {
+        after.slack
+    } else {
+        before.slack
+    };
+    let others = if after.others.notified || !after.others.errors.is_empty() {
+        after.others
+    } else if before.others.notified || !before.others.errors.is_empty() {
+        before.others
+    } else {
+        after.others
+    };
+    RoundEnd {
+        report: after.report,
+        slack,
+        others,
+        exit: before.exit.max(after.exit),
+        site_failed: before.site_failed || after.site_failed,
+    }
+}
+
+/// One round: checks → heal → state transitions → history → (a single run: console and
+/// annotations) → Slack, the other channels, the issues and the heartbeat at once → digest →
+/// what was told, into the state → state save. `None`: a loop's round cut short by a signal
+/// during its checks (with rounds before it), dropped whole.
+async fn round(
+    ctx: Ctx<'_>,
+    memory: &mut Option<Memory>,
+    scratch: &mut crate::history::History,
+    pace: Pace,
+    carry: &mut Carry,
+) -> Option<RoundEnd> {
+    let Ctx {
+        log,
+        env,
+        config,
+        client,
+        side,
+        signals,
+        ..
+    } = ctx;
+    let settings = crate::check::Settings::of(config, env.actions);
     let mut report = crate::check::run(
         &config.targets,
         config.concurrency,
         settings,
-        &client,
+        client,
         &signals.cancel,
         || signals.caught(),
     )
     .await;
-    if let Some(now) = env.clock.fixed() {
+    if pace.drop_if_cut && report.cancelled.is_some() {
+        return None;
+    }
+    if let Some(now) = pace.at {
         report.started_at = now;
     }
     let thresholds = state::Thresholds {
@@ -135,21 +426,23 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         success: config.state.success_threshold,
     };
     let now = report.started_at;
-    heal_phase(
-        log,
-        &env,
-        &config,
-        &mut report,
-        memory.as_mut().map(|m| &mut m.state),
-        thresholds,
-        settings,
-        &client,
-        &side,
-        &signals,
-    )
-    .await;
+    if !carry.healed {
+        heal_phase(
+            log,
+            env,
+            config,
+            &mut report,
+            memory.as_mut().map(|m| &mut m.state),
+            thresholds,
+            settings,
+            client,
+            side,
+            signals,
+        )
+        .await;
+    }
 
-    let (remind, ended) = match &mut memory {
+    let (remind, ended) = match memory.as_mut() {
         Some(m) => {
             state::apply(&mut report, &mut m.state, thresholds, now);
             (
@@ -159,62 +452,98 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
         None => (false, Vec::new()),
     };
+    if pace.looping {
+        // Once per outage in a loop: the hook waits until no URL counts as down.
+        carry.healed = (carry.healed || report.heal.is_some()) && report.down().next().is_some();
+    }
+    let changed = crate::policy::changed(&report);
 
     // The history (without a state file, this run's alone): rebuilt from history-url when
-    // empty, then this run recorded on the final results, before anything shows them.
-    let mut scratch = crate::history::History::new();
+    // empty, then this run recorded on the final results, before anything shows them. In a
+    // loop, a round is recorded when something changed, and otherwise once a minute.
     let history = memory
         .as_mut()
-        .map_or(&mut scratch, |m| &mut m.state.history);
+        .map_or(&mut *scratch, |m| &mut m.state.history);
     let (h, cancel) = (&config.history, &signals.cancel);
-    let notes =
-        crate::history_io::update(h, &config.targets, history, &mut report, &side, cancel, now)
-            .await;
-    notes.warnings.iter().for_each(|w| log.warn(w));
-    notes.info.iter().for_each(|line| log.info(line));
+    let record = !pace.looping
+        || pace.first
+        || changed
+        || carry
+            .recorded_at
+            .is_none_or(|t| (now - t).unsigned_abs() >= crate::rounds::HISTORY_EVERY);
+    if record {
+        if let Some((mut before, at)) = carry.unrecorded.take().filter(|_| changed) {
+            crate::history::run::record_run(history, &mut before, at);
+        }
+        let notes =
+            crate::history_io::update(h, &config.targets, history, &mut report, side, cancel, now)
+                .await;
+        notes.warnings.iter().for_each(|w| log.warn(w));
+        notes.info.iter().for_each(|line| log.info(line));
+        carry.recorded_at = Some(now);
+        carry.unrecorded = None;
+    } else {
+        carry.unrecorded = Some((report.clone(), now));
+    }
 
     let view = RunView::new(&report);
-    show(log, cli.json, &view);
-    let mut exit = verdict_exit(&report, config.fail_on_down);
+    if !pace.looping {
+        show(log, ctx.json, &view);
+    }
 
-    let deadline = crate::deadline::network_deadline(env.started, Instant::now());
+    let deadline = crate::deadline::network_deadline(pace.started, Instant::now());
     let heartbeat = async {
-        match (&config.heartbeat_url, report.cancelled) {
-            (Some(url), None) => Some(heartbeat(&side, url, &signals.cancel, deadline).await),
+        match (&config.heartbeat_url, report.cancelled, pace.heartbeat) {
+            (Some(url), None, true) => Some(heartbeat(side, url, &signals.cancel, deadline).await),
             _ => None,
         }
     };
     let tell = async {
         let told = tell_slack(
             log,
-            &env,
-            &config,
+            env,
+            config,
             &view,
             remind,
             ended.first(),
-            &side,
-            &signals,
+            side,
+            signals,
             deadline,
         )
         .await;
         // A signal during the Slack phase leaves the outage messages as they are.
         let cancelled = signals.cancel.is_cancelled();
         if !ended.is_empty() && !cancelled && memory.is_some() {
-            resolve(log, &config, &ended, &view, &side, &signals, deadline).await;
+            resolve(log, config, &ended, &view, side, signals, deadline).await;
         }
         (told, cancelled)
     };
     // Slack, the other channels, the incident issues and the heartbeat at once, each done by
-    // the same deadline.
-    let channels = tell_channels(
-        log, &config, &report, remind, &env, &side, &signals, deadline,
-    );
-    let issues =
-        crate::github::issues::notify(&config, &report, &env.run, &side, &signals.cancel, deadline);
+    // the same deadline. In a loop, the issues are looked at in the first round and when
+    // something changed or a reminder is due (each look costs API calls).
+    let channels = tell_channels(log, config, &report, remind, env, side, signals, deadline);
+    let issues_due = !pace.looping || pace.first || pace.last || changed || remind;
+    let issues = async {
+        if issues_due {
+            crate::github::issues::notify(
+                config,
+                &report,
+                &env.run,
+                side,
+                &signals.cancel,
+                deadline,
+            )
+            .await
+        } else {
+            crate::github::issues::ChannelOutcome::Skipped("no URL changed this round".into())
+        }
+    };
     let (((slack, slack_exit), cancelled), beat, (channels, channels_exit), issues) =
         tokio::join!(tell, heartbeat, channels, issues);
-    exit = exit.max(slack_exit).max(channels_exit);
-    exit = exit.max(tell_issues(log, &config, &issues));
+    let mut exit = slack_exit.max(channels_exit);
+    if issues_due {
+        exit = exit.max(tell_issues(log, config, &issues));
+    }
     // A cancel that cut a channel short, unless the Slack phase has said so already (exit 1).
     if channels.cut_short() && slack_exit != Exit::Down && report.cancelled.is_none() {
         let signal = signals.caught().unwrap_or(Signal::Interrupt);
@@ -227,17 +556,17 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         );
         exit = exit.max(Exit::Down);
     }
-    let others = Others::of(&config, &channels, &issues);
+    let others = Others::of(config, &channels, &issues);
 
-    // The digest, when due, by the same deadline; then the history's views and the site.
-    if let Some(m) = &mut memory {
+    // The digest, when due, by the same deadline.
+    if let Some(m) = memory.as_mut() {
         let budget = deadline.saturating_duration_since(Instant::now());
         let sent = crate::history_io::digest(
-            &config,
+            config,
             &mut m.state,
             &report,
             &env.run,
-            &side,
+            side,
             cancel,
             budget,
             now,
@@ -249,43 +578,93 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             None => {}
         }
     }
-    let history = memory.as_ref().map_or(&scratch, |m| &m.state.history);
-    let views = crate::history_io::views(history, &config.targets, now);
-    let site = crate::history_io::site_phase(h, &env.place, history, &config.targets, now);
-    site.warnings.iter().for_each(|w| log.warn(w));
-    site.info.iter().for_each(|line| log.info(line));
-    if site.failed {
-        exit = exit.max(Exit::ToolFailed);
-    }
 
-    if let Some(mut m) = memory {
+    if let Some(m) = memory.as_mut() {
         let told = state::OthersTold {
             notified: channels.notified(),
             lost: channels.failed().next().is_some(),
         };
         state::record_slack(&report, &mut m.state, &slack, told, now, cancelled);
-        if let Err(e) = state::file::save(&m.path, &m.state) {
-            log.warn(&format!(
-                "the state could not be saved to {} ({e}); the next run starts fresh",
-                m.path.display()
-            ));
-        }
+        save(log, m, carry);
     }
     match beat {
+        Some(Ok(_)) if pace.looping => {}
         Some(Ok(_)) if log.on_actions() => log.info("Heartbeat: sent"),
         Some(Ok(_)) => log.info("heartbeat sent"),
         Some(Err(e)) => log.warn(&e.to_string()),
         None => {}
     }
+    // In a loop, the status page follows the history as it is recorded.
+    let mut site_failed = false;
+    if pace.looping && record {
+        let history = memory.as_ref().map_or(&*scratch, |m| &m.state.history);
+        let site = crate::history_io::site_phase(h, &env.place, history, &config.targets, now);
+        if site.failed {
+            site.warnings.iter().for_each(|w| log.warn(w));
+            site_failed = true;
+        }
+    }
+    Some(RoundEnd {
+        report,
+        slack,
+        others,
+        exit,
+        site_failed,
+    })
+}
+
+/// Save the state, when it has a file; a failure is a warning (once in a loop).
+fn save(log: Log, m: &Memory, carry: &mut Carry) {
+    let Some(path) = &m.path else { return };
+    if let Err(e) = state::file::save(path, &m.state) {
+        if !carry.save_warned {
+            log.warn(&format!(
+                "the state could not be saved to {} ({e}); the next run starts fresh",
+                path.display()
+            ));
+        }
+        carry.save_warned = true;
+    }
+}
+
+/// The end of a run: (after rounds) the last round's report on the console, then the history's
+/// views, the status page, the outputs and the summary, once.
+fn finish(
+    ctx: Ctx<'_>,
+    history: &crate::history::History,
+    end: &RoundEnd,
+    tally: &crate::rounds::Tally,
+    state_note: Option<&str>,
+    exit: Exit,
+) -> Exit {
+    let Ctx {
+        log, env, config, ..
+    } = ctx;
+    let report = &end.report;
+    let view = RunView::new(report);
+    if tally.schedule.is_some() {
+        show(log, ctx.json, &view);
+    }
+    let mut exit = exit.max(verdict_exit(report, config.fail_on_down));
+    let now = report.started_at;
+    let views = crate::history_io::views(history, &config.targets, now);
+    let site =
+        crate::history_io::site_phase(&config.history, &env.place, history, &config.targets, now);
+    site.warnings.iter().for_each(|w| log.warn(w));
+    site.info.iter().for_each(|line| log.info(line));
+    if site.failed {
+        exit = exit.max(Exit::ToolFailed);
+    }
     exit = exit.max(write_files(
         log,
-        &env,
-        &config,
+        env,
+        config,
         &view,
-        &slack,
-        &others,
-        state_note.as_deref(),
+        &end.slack,
+        &end.others,
+        state_note,
         &views,
+        tally,
     ));
     if exit == Exit::Down && !log.on_actions() && report.cancelled.is_some() {
         log.info("cancelled before every check finished");
@@ -337,7 +716,10 @@ fn load_state(log: Log, env: &Surroundings, config: &Config) -> (Option<Memory>,
     for warning in &opened.warnings {
         log.warn(warning);
     }
-    let memory = opened.memory.map(|(path, state)| Memory { path, state });
+    let memory = opened.memory.map(|(path, state)| Memory {
+        path: Some(path),
+        state,
+    });
     (memory, opened.note)
 }
 
@@ -668,12 +1050,14 @@ fn write_files(
     others: &Others,
     state_note: Option<&str>,
     history: &crate::history_io::Views,
+    rounds: &crate::rounds::Tally,
 ) -> Exit {
     let report = view.report;
     let mut exit = Exit::Healthy;
     if let Some(path) = &env.output_file {
         let mut values = outputs::outputs(report, slack, others.notified, &others.errors);
         values.push(("uptime", history.uptime.clone()));
+        values.push(("rounds", rounds.to_json().to_string()));
         if let Err(e) = outputs::write(path, &values) {
             let why = format!(
                 "cannot write step outputs to $GITHUB_OUTPUT ({}): {e}",
@@ -699,7 +1083,16 @@ fn write_files(
         notes.extend(others.lines.iter().map(String::as_str));
         notes.extend(state_note);
         let markdown = summary::render(view, &settings, &notes);
-        let markdown = summary::with_section(markdown, &history.summary);
+        let markdown = summary::with_section(
+            markdown,
+            &rounds.summary(),
+            "The rounds section is left out to keep this summary small; the `rounds` output has every figure.",
+        );
+        let markdown = summary::with_section(
+            markdown,
+            &history.summary,
+            "The history section is left out to keep this summary small; the `uptime` output has every figure.",
+        );
         if let Err(e) = summary::write(path, &markdown) {
             let why = format!(
                 "cannot write the job summary to $GITHUB_STEP_SUMMARY ({}): {e}",

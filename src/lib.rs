@@ -3,7 +3,8 @@
 //! → `state` (memory between runs) → `report::RunReport`, seen through `report::RunView` by the
 //! renderers in `github`, `console` and `slack`. `text` and `redact` are the leaves every layer
 //! may use; `log` is the one sink for what the run says; `deadline` bounds the calls after the
-//! checks. `app` wires the phases together; `main` only maps the outcome to an exit code.
+//! checks; `rounds` says when each round of a looping step starts and what the rounds came to.
+//! `app` wires the phases together; `main` only maps the outcome to an exit code.
 
 pub mod app;
 pub mod channels;
@@ -22,6 +23,7 @@ pub mod net;
 pub mod policy;
 pub mod redact;
 pub mod report;
+pub mod rounds;
 pub mod slack;
 pub mod state;
 pub mod text;

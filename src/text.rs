@@ -59,6 +59,18 @@ pub fn clock(t: OffsetDateTime, today: OffsetDateTime) -> String {
     }
 }
 
+/// "12:00:03 UTC", or "2026-11-30 12:00:03 UTC" when `t` is not on `today`'s date (UTC): the
+/// time of a round, where minutes are too coarse.
+pub fn clock_seconds(t: OffsetDateTime, today: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let hms = format!("{:02}:{:02}:{:02} UTC", t.hour(), t.minute(), t.second());
+    if t.date() == today.to_offset(time::UtcOffset::UTC).date() {
+        hms
+    } else {
+        format!("{} {hms}", date(t))
+    }
+}
+
 /// "500ms", "3s", "1.5s", "1m30s", "2h".
 pub fn format_duration(d: Duration) -> String {
     let ms = d.as_millis();

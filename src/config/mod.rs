@@ -180,6 +180,8 @@ pub struct Config {
     pub heartbeat_url: Option<Url>,
     pub history: HistorySettings,
     pub issues: IssueSettings,
+    /// `every` (and `run-for`): rounds of checks; `None` checks once.
+    pub rounds: Option<crate::rounds::Schedule>,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
 }
@@ -205,6 +207,41 @@ fn optional_duration(
     v.as_deref()
         .map(|v| parse_duration(v).map_err(|p| InputError::new(input, p, DURATION_HINT)))
         .transpose()
+}
+
+/// `every` and `run-for`: at least 1 s between rounds, at most 6 h of them; `run-for` alone
+/// is an error.
+fn schedule(raw: &RawInputs) -> Result<Option<crate::rounds::Schedule>, InputError> {
+    use crate::rounds::{MAX_RUN_FOR, MIN_EVERY};
+    let every = optional_duration("every", &raw.every)?;
+    let run_for = optional_duration("run-for", &raw.run_for)?;
+    let Some(every) = every else {
+        return match run_for {
+            Some(_) => Err(InputError::new(
+                "run-for",
+                "is set without every",
+                "set every too, e.g. every: 1m with run-for: 4m30s",
+            )),
+            None => Ok(None),
+        };
+    };
+    if every < MIN_EVERY {
+        return Err(InputError::new(
+            "every",
+            format!("{} is too short", crate::text::format_duration(every)),
+            "use at least 1s, e.g. 30s or 1m",
+        ));
+    }
+    if let Some(run_for) = run_for {
+        if run_for.is_zero() || run_for > MAX_RUN_FOR {
+            return Err(InputError::new(
+                "run-for",
+                format!("{} is out of range", crate::text::format_duration(run_for)),
+                "use more than 0s and at most 6h (GitHub ends a job after 6 hours), e.g. 4m30s",
+            ));
+        }
+    }
+    Ok(Some(crate::rounds::Schedule { every, run_for }))
 }
 
 fn boolean(input: &'static str, v: &Option<String>, default: bool) -> Result<bool, InputError> {
@@ -414,6 +451,7 @@ impl Config {
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
         let history = history_settings(&raw, &mut secrets)?;
         let issues = issue_settings(&raw)?;
+        let rounds = schedule(&raw)?;
 
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
@@ -433,6 +471,7 @@ impl Config {
             heartbeat_url,
             history,
             issues,
+            rounds,
             secrets,
         })
     }

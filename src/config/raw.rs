@@ -161,6 +161,10 @@ inputs! {
     ca_cert: "ca-cert" <"PEM|PATH"> Text, No;
     /// How many URLs are checked at once [default: 8]
     concurrency: "concurrency" <"N"> Text, No;
+    /// Check every URL again this often, e.g. 1m (at least 1s); with run-for, rounds inside one step
+    every: "every" <"DURATION"> Text, No;
+    /// How long the rounds go on, e.g. 4m30s (at most 6h); empty: one round in a workflow, until stopped on a terminal
+    run_for: "run-for" <"DURATION"> Text, No;
     /// Exit 1 when a URL is down [default: true]
     fail_on_down: "fail-on-down" <"BOOL"> Switch, No;
     /// When Slack, Discord, Teams and the webhook are told: always, failure, success, change, never [default: change]

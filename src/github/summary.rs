@@ -121,7 +121,7 @@ pub fn render(view: &RunView, settings: &Settings, notes: &[&str]) -> String {
 
 /// `markdown` with `section` after it, when both fit in `SUMMARY_BUDGET`; else a line that says
 /// the section was left out.
-pub fn with_section(mut markdown: String, section: &str) -> String {
+pub fn with_section(mut markdown: String, section: &str, left_out: &str) -> String {
     if section.is_empty() {
         return markdown;
     }
@@ -129,9 +129,9 @@ pub fn with_section(mut markdown: String, section: &str) -> String {
         markdown.push('\n');
         markdown.push_str(section);
     } else {
-        markdown.push_str(
-            "\nThe history section is left out to keep this summary small; the `uptime` output has every figure.\n",
-        );
+        markdown.push('\n');
+        markdown.push_str(left_out);
+        markdown.push('\n');
     }
     markdown
 }
