@@ -177,6 +177,8 @@ struct RoundEnd {
 /// rounds every `every` (until `run-for` has passed, or until stopped on a terminal), then the
 /// outputs and the summary once.
 pub async fn run(cli: Cli, env: Surroundings) -> Exit {
+    // First of all: as PID 1 of a container, a signal that comes before its handler is ignored.
+    let signals = Signals::listen();
     let log = Log::new(env.actions);
     let config = match read_config(cli.urls, cli.inputs, &env, log) {
         Ok(config) => config,
@@ -191,7 +193,6 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         return Exit::ToolFailed;
     };
     let (memory, state_note) = load_state(log, &env, &config);
-    let signals = Signals::listen();
     let ctx = Ctx {
         log,
         env: &env,
