@@ -398,7 +398,6 @@ async fn round(
     carry: &mut Carry,
 ) -> Option<RoundEnd> {
     let Ctx {
-        log,
         env,
         config,
         client,
@@ -406,6 +405,12 @@ async fn round(
         signals,
         ..
     } = ctx;
+    // Rounds after the first say what changed, not what stayed the same.
+    let log = if pace.looping && !pace.first && !ctx.verbose {
+        ctx.log.quiet()
+    } else {
+        ctx.log
+    };
     let settings = crate::check::Settings::of(config, env.actions);
     let mut report = crate::check::run(
         &config.targets,
@@ -769,7 +774,7 @@ async fn heal_phase(
     if let Err(crate::heal::NotCalled::Cooldown { last }) =
         crate::heal::cooldown_passed(&config.heal, last, now)
     {
-        log.info(&format!(
+        log.note(&format!(
             "Restart hook: not called, the last call was at {} (heal-cooldown {})",
             crate::text::clock(last, now),
             format_duration(config.heal.cooldown)
@@ -887,6 +892,11 @@ async fn tell_slack(
             exit = Exit::ToolFailed;
         }
         Outcome::Failed { .. } => log.warn(&line),
+        Outcome::Skipped { .. } | Outcome::NotConfigured => {
+            if log.on_actions() || crate::slack::destination(&config.slack).is_some() {
+                log.note(&line);
+            }
+        }
         _ => {
             if log.on_actions() || crate::slack::destination(&config.slack).is_some() {
                 log.info(&line);
@@ -909,6 +919,10 @@ fn tell_issues(log: Log, config: &Config, issues: &crate::github::issues::Channe
         }
         Some(_) => {
             log.warn(&issues.describe());
+            Exit::Healthy
+        }
+        None if matches!(issues, crate::github::issues::ChannelOutcome::Skipped(_)) => {
+            log.note(&issues.describe());
             Exit::Healthy
         }
         None => {
@@ -961,6 +975,7 @@ async fn tell_channels(
                     log.warn(&line);
                 }
             }
+            Sent::Skipped(_) => log.note(&line),
             _ => log.info(&line),
         }
     }

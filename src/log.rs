@@ -12,12 +12,32 @@ use crate::redact::log_safe;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Log {
     actions: bool,
+    /// Routine lines (`note`) are left out: rounds say only what changed.
+    quiet: bool,
 }
 
 impl Log {
     /// `actions`: `GITHUB_ACTIONS=true`, workflow commands are read from stdout.
     pub fn new(actions: bool) -> Log {
-        Log { actions }
+        Log {
+            actions,
+            quiet: false,
+        }
+    }
+
+    /// The same sink without routine lines (`note`), for rounds after the first.
+    pub fn quiet(self) -> Log {
+        Log {
+            quiet: true,
+            ..self
+        }
+    }
+
+    /// A routine line ("no message was due"): `info`, unless the sink is quiet.
+    pub fn note(self, line: &str) {
+        if !self.quiet {
+            self.info(line);
+        }
     }
 
     /// Whether the lines go to the Actions step log.

@@ -17,6 +17,8 @@ use crate::text::{clock_seconds as clock, format_duration, md_cell, rfc3339};
 
 /// The shortest `every`.
 pub const MIN_EVERY: Duration = Duration::from_secs(1);
+/// A testing aid: a shorter floor for `every` (benchmarks only).
+pub const MIN_EVERY_VAR: &str = "UPCHECK_MIN_EVERY";
 /// The longest `run-for`: GitHub ends a job after 6 hours.
 pub const MAX_RUN_FOR: Duration = Duration::from_secs(6 * 3600);
 /// Changes kept per URL for the summary and the outputs; older ones are counted, not kept, so
