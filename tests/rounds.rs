@@ -216,10 +216,17 @@ fn a_cancel_mid_loop_ends_within_a_second_with_everything_written() {
         "the rounds before the signal were all up\n{r}"
     );
     let out = rounds_output(&r);
-    assert_eq!(out["rounds"], 3, "{out:#}");
+    // Rounds at 0, 1 and 2 s after the first began (2 on a machine slow to start the process).
+    let ran = srv.hits("/up");
+    assert!((2..=3).contains(&ran), "{r}");
+    assert_eq!(out["rounds"], ran, "{out:#}");
     assert!(out["stopped_by"].is_string(), "{out:#}");
     assert_eq!(r.out("status"), "up");
-    assert!(r.summary().contains("3 rounds every 1s for 1m"), "{r}");
+    assert!(
+        r.summary()
+            .contains(&format!("{ran} rounds every 1s for 1m")),
+        "{r}"
+    );
     assert!(r.summary().contains("; stopped by SIG"), "{r}");
 }
 
@@ -234,8 +241,9 @@ fn a_cancel_during_a_round_drops_that_round_only() {
             Behaviour::Hang,
         ]),
     )]);
-    let r = rounds(&srv.url("/svc"), "1s", "1m").signal_after(2.5).run();
+    let r = rounds(&srv.url("/svc"), "1s", "1m").signal_after(3.5).run();
     assert!(r.exited_after_signal() < 1.0, "{r}");
+    assert_eq!(srv.hits("/svc"), 3, "{r}");
     let out = rounds_output(&r);
     assert_eq!(out["rounds"], 2, "{out:#}");
     assert_eq!(out["urls"][0]["rounds_checked"], 2, "{out:#}");
