@@ -25,3 +25,4 @@ pub mod report;
 pub mod slack;
 pub mod state;
 pub mod text;
+pub mod window;
