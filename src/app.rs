@@ -159,6 +159,13 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         }
         None => (false, Vec::new()),
     };
+    // What the quiet windows hold back, for this run's instant; said once in the log.
+    let quiet = crate::policy::Quiet::of(&report, config.windows.active(now), |r| {
+        let saved = memory.as_ref().and_then(|m| m.state.urls.get(&r.key));
+        saved.is_some_and(|s| s.held)
+    });
+    let quiet_line = quiet.inside.as_ref().map(crate::window::Active::line);
+    quiet_line.iter().for_each(|line| log.info(line));
 
     // The history (without a state file, this run's alone): rebuilt from history-url when
     // empty, then this run recorded on the final results, before anything shows them.
@@ -191,6 +198,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             &config,
             &view,
             remind,
+            &quiet,
             ended.first(),
             &side,
             &signals,
@@ -207,10 +215,17 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     // Slack, the other channels, the incident issues and the heartbeat at once, each done by
     // the same deadline.
     let channels = tell_channels(
-        log, &config, &report, remind, &env, &side, &signals, deadline,
+        log, &config, &report, remind, &quiet, &env, &side, &signals, deadline,
     );
-    let issues =
-        crate::github::issues::notify(&config, &report, &env.run, &side, &signals.cancel, deadline);
+    let issues = crate::github::issues::notify(
+        &config,
+        &report,
+        &quiet,
+        &env.run,
+        &side,
+        &signals.cancel,
+        deadline,
+    );
     let (((slack, slack_exit), cancelled), beat, (channels, channels_exit), issues) =
         tokio::join!(tell, heartbeat, channels, issues);
     exit = exit.max(slack_exit).max(channels_exit);
@@ -264,6 +279,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
             lost: channels.failed().next().is_some(),
         };
         state::record_slack(&report, &mut m.state, &slack, told, now, cancelled);
+        state::record_quiet(&report, &mut m.state, &quiet, &slack, told);
         if let Err(e) = state::file::save(&m.path, &m.state) {
             log.warn(&format!(
                 "the state could not be saved to {} ({e}); the next run starts fresh",
@@ -285,6 +301,7 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         &slack,
         &others,
         state_note.as_deref(),
+        quiet_line.as_deref(),
         &views,
     ));
     if exit == Exit::Down && !log.on_actions() && report.cancelled.is_some() {
@@ -464,6 +481,7 @@ async fn tell_slack(
     config: &Config,
     view: &RunView<'_>,
     remind: bool,
+    quiet: &crate::policy::Quiet,
     thread: Option<&state::Incident>,
     side: &reqwest::Client,
     signals: &Signals,
@@ -475,6 +493,7 @@ async fn tell_slack(
         &config.slack,
         view,
         remind,
+        quiet,
         thread,
         &env.run,
         side,
@@ -547,6 +566,7 @@ async fn tell_channels(
     config: &Config,
     report: &RunReport,
     remind: bool,
+    quiet: &crate::policy::Quiet,
     env: &Surroundings,
     side: &reqwest::Client,
     signals: &Signals,
@@ -558,6 +578,7 @@ async fn tell_channels(
         config.slack.notify,
         report,
         remind,
+        quiet,
         &env.run,
         &config.secrets,
         side,
@@ -667,6 +688,7 @@ fn write_files(
     slack: &crate::slack::Outcome,
     others: &Others,
     state_note: Option<&str>,
+    quiet_line: Option<&str>,
     history: &crate::history_io::Views,
 ) -> Exit {
     let report = view.report;
@@ -693,6 +715,7 @@ fn write_files(
         let slack_line = slack.describe();
         let missed = report.missed_note();
         let mut notes: Vec<&str> = missed.iter().map(String::as_str).collect();
+        notes.extend(quiet_line);
         if crate::slack::destination(&config.slack).is_some() {
             notes.push(slack_line.as_str());
         }

@@ -138,7 +138,10 @@ fn minutes(s: &str, end: bool) -> Result<u16, WindowError> {
             .flatten()
     };
     let (h, m) = s.split_once(':').ok_or_else(bad)?;
-    let (h, m) = (number(h, 1..=2).ok_or_else(bad)?, number(m, 2..=2).ok_or_else(bad)?);
+    let (h, m) = (
+        number(h, 1..=2).ok_or_else(bad)?,
+        number(m, 2..=2).ok_or_else(bad)?,
+    );
     if m > 59 || h > 24 || (h == 24 && (m != 0 || !end)) {
         return Err(bad());
     }
@@ -486,14 +489,14 @@ mod tests {
             Some(datetime!(2026-10-25 03:00 UTC))
         );
         assert!(w.active(datetime!(2026-10-25 02:30 UTC)).is_some()); // 03:30 CET
-        // A repeated end means its first occurrence: 02:30 CEST = 00:30 UTC.
+                                                                      // A repeated end means its first occurrence: 02:30 CEST = 00:30 UTC.
         let w = quiet("01:00-02:30 Europe/Berlin");
         assert_eq!(
             until(&w, datetime!(2026-10-25 00:00 UTC)),
             Some(datetime!(2026-10-25 00:30 UTC))
         );
         assert!(w.active(datetime!(2026-10-25 01:15 UTC)).is_none()); // 02:15 CET, the second time
-        // A repeated start means its first occurrence too.
+                                                                      // A repeated start means its first occurrence too.
         let w = quiet("02:30-03:30 Europe/Berlin");
         assert_eq!(
             until(&w, datetime!(2026-10-25 00:30 UTC)),
@@ -520,16 +523,28 @@ mod tests {
     #[test]
     fn bad_quiet_hours_name_the_bad_part() {
         let cases = [
-            ("03:00-09:00 Asia/Seul", "\"Asia/Seul\" is not a time zone name"),
+            (
+                "03:00-09:00 Asia/Seul",
+                "\"Asia/Seul\" is not a time zone name",
+            ),
             ("03:00-09:00", "\"03:00-09:00\" names no time zone"),
             ("3am-9am UTC", "\"3am\" is not a time of day"),
-            ("03:00 09:00 UTC", "\"03:00 09:00\" is not a start and an end time"),
+            (
+                "03:00 09:00 UTC",
+                "\"03:00 09:00\" is not a start and an end time",
+            ),
             ("03:00-25:00 UTC", "\"25:00\" is not a time of day"),
             ("03:60-09:00 UTC", "\"03:60\" is not a time of day"),
             ("24:00-09:00 UTC", "\"24:00\" is not a time of day"),
             ("03:0-09:00 UTC", "\"03:0\" is not a time of day"),
-            ("09:00-09:00 UTC", "\"09:00-09:00 UTC\" starts and ends at the same time"),
-            ("03:00-09:00 UTC, 01:00 UTC", "\"01:00\" is not a start and an end"),
+            (
+                "09:00-09:00 UTC",
+                "\"09:00-09:00 UTC\" starts and ends at the same time",
+            ),
+            (
+                "03:00-09:00 UTC, 01:00 UTC",
+                "\"01:00\" is not a start and an end",
+            ),
         ];
         for (text, want) in cases {
             let e = parse_quiet_hours(text).unwrap_err().to_string();
@@ -590,14 +605,38 @@ mod tests {
     #[test]
     fn bad_maintenance_names_the_bad_part() {
         let cases = [
-            ("2026-12-05T04:00/2026-12-05T02:00 UTC", "ends before it starts"),
-            ("2026-12-05T04:00/2026-12-05T04:00 UTC", "ends before it starts"),
-            ("2026-12-05T02:00/2026-12-05T04:00", "\"2026-12-05T02:00\" has no offset"),
-            ("2026-12-05T02:00Z/2026-12-05T04:00Z UTC", "\"2026-12-05T02:00Z\" has an offset"),
-            ("2026-12-05T02:00/2026-12-05T04:00 Mars/Base", "\"Mars/Base\" is not a time zone"),
-            ("2026-12-05 02:00/04:00 UTC", "\"2026-12-05 02:00\" is not a date and time"),
-            ("2026-12-05T02:00Z", "\"2026-12-05T02:00Z\" is not a start and an end"),
-            ("2026-13-05T02:00Z/2026-12-05T04:00Z", "\"2026-13-05T02:00Z\" is not a date and time"),
+            (
+                "2026-12-05T04:00/2026-12-05T02:00 UTC",
+                "ends before it starts",
+            ),
+            (
+                "2026-12-05T04:00/2026-12-05T04:00 UTC",
+                "ends before it starts",
+            ),
+            (
+                "2026-12-05T02:00/2026-12-05T04:00",
+                "\"2026-12-05T02:00\" has no offset",
+            ),
+            (
+                "2026-12-05T02:00Z/2026-12-05T04:00Z UTC",
+                "\"2026-12-05T02:00Z\" has an offset",
+            ),
+            (
+                "2026-12-05T02:00/2026-12-05T04:00 Mars/Base",
+                "\"Mars/Base\" is not a time zone",
+            ),
+            (
+                "2026-12-05 02:00/04:00 UTC",
+                "\"2026-12-05 02:00\" is not a date and time",
+            ),
+            (
+                "2026-12-05T02:00Z",
+                "\"2026-12-05T02:00Z\" is not a start and an end",
+            ),
+            (
+                "2026-13-05T02:00Z/2026-12-05T04:00Z",
+                "\"2026-13-05T02:00Z\" is not a date and time",
+            ),
         ];
         for (text, want) in cases {
             let e = parse_maintenance(text).unwrap_err().to_string();

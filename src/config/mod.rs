@@ -180,6 +180,8 @@ pub struct Config {
     pub heartbeat_url: Option<Url>,
     pub history: HistorySettings,
     pub issues: IssueSettings,
+    /// `quiet-hours` and `maintenance`: when outages are recorded but not announced.
+    pub windows: crate::window::Windows,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
 }
@@ -414,6 +416,7 @@ impl Config {
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
         let history = history_settings(&raw, &mut secrets)?;
         let issues = issue_settings(&raw)?;
+        let windows = windows(&raw)?;
 
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
@@ -433,9 +436,31 @@ impl Config {
             heartbeat_url,
             history,
             issues,
+            windows,
             secrets,
         })
     }
+}
+
+/// `quiet-hours` and `maintenance`; a bad window names its input and the bad part.
+fn windows(raw: &RawInputs) -> Result<crate::window::Windows, InputError> {
+    use crate::window::{parse_maintenance, parse_quiet_hours, MAINTENANCE_HINT, QUIET_HOURS_HINT};
+    let quiet = raw
+        .quiet_hours
+        .as_deref()
+        .map(parse_quiet_hours)
+        .transpose()
+        .map_err(|e| InputError::new("quiet-hours", e.to_string(), QUIET_HOURS_HINT))?;
+    let maintenance = raw
+        .maintenance
+        .as_deref()
+        .map(parse_maintenance)
+        .transpose()
+        .map_err(|e| InputError::new("maintenance", e.to_string(), MAINTENANCE_HINT))?;
+    Ok(crate::window::Windows {
+        quiet: quiet.unwrap_or_default(),
+        maintenance: maintenance.unwrap_or_default(),
+    })
 }
 
 fn history_settings(

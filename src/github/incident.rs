@@ -185,6 +185,18 @@ pub fn decide(
     }
 }
 
+/// The decision under the quiet windows (`crate::policy`): an outage a window holds gets no
+/// issue, reminder or new reason now (still down after the window, its issue is opened then);
+/// closing the issue of an outage told before the window is never held.
+pub fn held(action: Action, hold: crate::policy::Hold) -> Action {
+    match (hold, action) {
+        (crate::policy::Hold::Held, Action::Open | Action::Remind | Action::ReasonChanged) => {
+            Action::Nothing
+        }
+        (_, action) => action,
+    }
+}
+
 /// What the texts need besides the result.
 pub struct Texts<'a> {
     pub run: &'a RunContext,
