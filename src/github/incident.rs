@@ -185,15 +185,13 @@ pub fn decide(
     }
 }
 
-/// The decision under the quiet windows (`crate::policy`): an outage a window holds gets no
-/// issue, reminder or new reason now (still down after the window, its issue is opened then);
-/// closing the issue of an outage told before the window is never held.
-pub fn held(action: Action, hold: crate::policy::Hold) -> Action {
-    match (hold, action) {
-        (crate::policy::Hold::Held, Action::Open | Action::Remind | Action::ReasonChanged) => {
-            Action::Nothing
-        }
-        (_, action) => action,
+/// The decision under the quiet windows (`crate::policy`): inside a window (`inside`) no issue
+/// is opened and none gets a reminder or a new reason (still down after the window, its issue
+/// is opened then); closing the issue of an outage told before the window is never held.
+pub fn held(action: Action, inside: bool) -> Action {
+    match action {
+        Action::Open | Action::Remind | Action::ReasonChanged if inside => Action::Nothing,
+        action => action,
     }
 }
 

@@ -515,7 +515,7 @@ async fn run(
             config.state.remind_every,
             now,
         );
-        let action = incidents::held(action, quiet.hold(i));
+        let action = incidents::held(action, quiet.inside.is_some());
         let shown = incidents::title(r);
         match (action, issue) {
             (Action::Open, _) => {

@@ -314,13 +314,11 @@ fn comment_snapshots() {
 
 #[test]
 fn a_held_outage_gets_no_issue_until_the_window_ends() {
-    use crate::policy::Hold;
     for action in [Action::Open, Action::Remind, Action::ReasonChanged] {
-        assert_eq!(held(action.clone(), Hold::Held), Action::Nothing);
-        assert_eq!(held(action.clone(), Hold::Released), action);
-        assert_eq!(held(action.clone(), Hold::Tell), action);
+        assert_eq!(held(action.clone(), true), Action::Nothing);
+        assert_eq!(held(action.clone(), false), action);
     }
     // Closing the issue of an outage told before the window is never held.
-    assert_eq!(held(Action::Close, Hold::Held), Action::Close);
-    assert_eq!(held(Action::Close, Hold::Tell), Action::Close);
+    assert_eq!(held(Action::Close, true), Action::Close);
+    assert_eq!(held(Action::Nothing, true), Action::Nothing);
 }
