@@ -91,7 +91,7 @@ pub struct Active {
     pub label: String,
     /// The end of the quiet: the first instant no window covers.
     pub until: OffsetDateTime,
-    /// `until` in the window's zone: "09:00 KST", "2026-12-06 04:00 CET" (another day).
+    /// `until` in the window's zone: "09:00 KST", "2026-12-06 04:00 CET" (a day or more away).
     pub until_text: String,
 }
 
@@ -301,12 +301,12 @@ impl Span {
     }
 }
 
-/// "09:00 KST"; with the date when it is another day than `now` there.
+/// "09:00 KST"; with the date when it is a day or more after `now`.
 fn local_text(zone: &TimeZone, t: Timestamp, now: Timestamp) -> String {
     let local = zone.to_datetime(t);
     let abbreviation = zone.to_offset_info(t).abbreviation().to_string();
     let clock = format!("{:02}:{:02}", local.hour(), local.minute());
-    if local.date() == zone.to_datetime(now).date() {
+    if t.as_second() - now.as_second() < 86_400 {
         format!("{clock} {abbreviation}")
     } else {
         format!("{} {clock} {abbreviation}", local.date())
@@ -423,10 +423,9 @@ mod tests {
     #[test]
     fn a_window_crosses_midnight() {
         let w = quiet("22:00-02:00 Europe/Berlin"); // 21:00-01:00 UTC in winter
-        assert_eq!(
-            until(&w, datetime!(2026-12-03 21:30 UTC)),
-            Some(datetime!(2026-12-04 01:00 UTC))
-        );
+        let a = w.active(datetime!(2026-12-03 21:30 UTC)).unwrap();
+        assert_eq!(a.until, datetime!(2026-12-04 01:00 UTC));
+        assert_eq!(a.until_text, "02:00 CET", "tomorrow, but within a day");
         // After midnight the window that began yesterday still holds.
         let a = w.active(datetime!(2026-12-04 00:30 UTC)).unwrap();
         assert_eq!(a.until, datetime!(2026-12-04 01:00 UTC));
