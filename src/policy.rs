@@ -3,9 +3,9 @@
 //! reminder is due, and what the quiet windows (`quiet-hours`, `maintenance`) hold back: the
 //! window in force is worked out for the run's own instant and comes in as a value.
 //!
-//! Inside a window an outage is recorded and counted but held: a URL that goes down is not told;
-//! still down on the first run after the window, it is told then as news (its true down-since
-//! time kept); back up before that, neither its outage nor its recovery is ever told. The
+//! Inside a window an outage is recorded and counted but held: a URL that goes down (or degraded)
+//! is not told; still down on the first run after the window, it is told then as news (its true
+//! down-since time kept); back up before that, neither its outage nor its recovery is ever told. The
 //! recovery of an outage told before the window is told at once, unless an outage is being held
 //! in the same run (a message shows the whole run, so it waits for the window's end with it).
 //! Inside a window nothing else is sent: no reminder, no `always`/`failure` repeat, no restart
@@ -15,16 +15,17 @@ use crate::config::NotifyPolicy;
 use crate::report::{RunReport, Status, UrlResult};
 use crate::window::Active;
 
-/// What becomes of one URL's news under the quiet windows.
+/// What becomes of one URL's news under the quiet windows. An "outage" here is a change to
+/// down or degraded that is not the recovery of an outage told before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hold {
     /// Told as usual.
     Tell,
     /// An outage that began inside a window, or one a window holds still: not told now.
     Held,
-    /// The end of an outage a window held: the outage was never told, nor is its end.
+    /// The end of an outage a window held (up again): the outage was never told, nor is its end.
     Dropped,
-    /// An outage a window held, still down after it: told now, as news.
+    /// An outage a window held, still down (or degraded) after it: told now, as news.
     Released,
 }
 
@@ -40,13 +41,14 @@ pub struct Quiet {
 /// One URL's hold: `held_before` says a window held its outage in an earlier run and it was
 /// never told; `inside` that this run's instant is in a window.
 pub fn hold(r: &UrlResult, held_before: bool, inside: bool) -> Hold {
-    match (held_before, r.status) {
-        (true, _) if r.recovered() => Hold::Dropped,
-        (true, Status::Down) if !inside => Hold::Released,
+    let bad = matches!(r.status, Status::Down | Status::Degraded);
+    match held_before {
+        true if r.status == Status::Up => Hold::Dropped,
+        true if bad && !inside => Hold::Released,
         // Still down inside a window, or a run cut short: the outage stays held.
-        (true, _) => Hold::Held,
-        (false, Status::Down) if inside && r.changed() => Hold::Held,
-        (false, _) => Hold::Tell,
+        true => Hold::Held,
+        false if inside && bad && r.changed() && !r.recovered() => Hold::Held,
+        false => Hold::Tell,
     }
 }
 
@@ -233,6 +235,16 @@ mod tests {
         assert_eq!(hold(&came_back, true, false), Hold::Dropped);
         // Outside, with nothing held: as without windows.
         assert_eq!(hold(&went_down, false, false), Hold::Tell);
+        // Degraded inside a window is held like down; down to degraded is a recovery.
+        let mut slow = with_previous(up("https://a/"), Some(Up));
+        slow.status = Degraded;
+        assert_eq!(hold(&slow, false, true), Hold::Held);
+        assert_eq!(hold(&slow, true, false), Hold::Released);
+        let mut better = with_previous(up("https://a/"), Some(Down));
+        better.status = Degraded;
+        assert_eq!(hold(&better, false, true), Hold::Tell);
+        assert_eq!(hold(&better, true, true), Hold::Held);
+        assert_eq!(hold(&better, true, false), Hold::Released);
     }
 
     #[test]
