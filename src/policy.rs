@@ -78,14 +78,12 @@ impl Quiet {
         self.urls.contains(&Hold::Held)
     }
 
-    /// Why nothing is told inside the window, for the channels' lines.
+    /// Why nothing is told inside the window, for the channels' lines: "inside quiet hours
+    /// 03:00–09:00 Asia/Seoul, until 09:00 KST".
     pub fn why(&self) -> Option<String> {
-        self.inside.as_ref().map(|a| {
-            format!(
-                "inside {}: outages are recorded, not announced",
-                a.describe()
-            )
-        })
+        self.inside
+            .as_ref()
+            .map(|a| format!("inside {}, until {}", a.name(), a.until_text))
     }
 }
 
@@ -260,7 +258,7 @@ mod tests {
             let why = due(policy, &r, true, &quiet).unwrap_err();
             assert_eq!(
                 why,
-                "inside quiet hours 03:00–09:00 Asia/Seoul (until 09:00 KST): outages are recorded, not announced"
+                "inside quiet hours 03:00–09:00 Asia/Seoul, until 09:00 KST"
             );
         }
         assert!(!changed(&r, &quiet));

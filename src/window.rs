@@ -96,20 +96,22 @@ pub struct Active {
 }
 
 impl Active {
-    /// "quiet hours 03:00–09:00 Asia/Seoul (until 09:00 KST)".
-    pub fn describe(&self) -> String {
+    /// "quiet hours 03:00–09:00 Asia/Seoul".
+    pub fn name(&self) -> String {
         let what = match self.kind {
             Kind::QuietHours => "quiet hours",
             Kind::Maintenance => "the maintenance window",
         };
-        format!("{what} {} (until {})", self.label, self.until_text)
+        format!("{what} {}", self.label)
     }
 
-    /// The line for the log and the job summary.
+    /// The line for the log and the job summary: "Inside quiet hours 03:00–09:00 Asia/Seoul
+    /// (until 09:00 KST): outages are recorded, not announced".
     pub fn line(&self) -> String {
         format!(
-            "Inside {}: outages are recorded, not announced",
-            self.describe()
+            "Inside {} (until {}): outages are recorded, not announced",
+            self.name(),
+            self.until_text
         )
     }
 }

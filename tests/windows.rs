@@ -128,6 +128,15 @@ fn an_outage_inside_quiet_hours_is_told_once_on_the_first_run_after() {
         let r = m.run(now, &[SEOUL]);
         assert_eq!(r.out("status"), "down", "{r}");
         says_inside(&r, SEOUL_LINE);
+        let why = "inside quiet hours 03:00–09:00 Asia/Seoul, until 09:00 KST";
+        for channel in [
+            "Slack: no message",
+            "Webhook: no message",
+            "GitHub issues: nothing to do",
+        ] {
+            let line = format!("{channel} ({why})");
+            assert!(r.summary().contains(&line), "{line}\n{}", r.summary());
+        }
         assert_eq!(m.told(), (0, 0, 0), "{now}:\n{r}");
         let incidents = &uptime(&r)[0]["incidents"];
         assert_eq!(incidents[0]["ongoing"], true, "{incidents}");
