@@ -165,6 +165,7 @@ fn run() -> Result<(), String> {
                 last_error: None,
                 incident: None,
                 unannounced: false,
+                held: false,
             },
         );
     }

@@ -171,6 +171,8 @@ struct RoundEnd {
     exit: Exit,
     /// The status page could not be written.
     site_failed: bool,
+    /// Inside a quiet window: the line that says so, for the summary.
+    quiet_line: Option<String>,
 }
 
 /// One run: inputs, masks, clients and the state, then one round of checks and messages, or
@@ -383,6 +385,7 @@ fn fold(before: RoundEnd, after: RoundEnd) -> RoundEnd {
         others,
         exit: before.exit.max(after.exit),
         site_failed: before.site_failed || after.site_failed,
+        quiet_line: after.quiet_line,
     }
 }
 
@@ -458,11 +461,21 @@ async fn round(
         }
         None => (false, Vec::new()),
     };
+    // What the quiet windows hold back, for this run's instant; said once in the log.
+    let quiet = crate::policy::Quiet::of(&report, config.windows.active(now), |r| {
+        let saved = memory.as_ref().and_then(|m| m.state.urls.get(&r.key));
+        saved.is_some_and(|s| s.held)
+    });
+    let quiet_line = quiet.inside.as_ref().map(crate::window::Active::line);
+    quiet_line.iter().for_each(|line| log.note(line));
     if pace.looping {
         // Once per outage in a loop: the hook waits until no URL counts as down.
         carry.healed = (carry.healed || report.heal.is_some()) && report.down().next().is_some();
     }
-    let changed = crate::policy::changed(&report);
+    // Some URL's counted status changed, or the hook was called (whether or not a window
+    // holds the news back).
+    let changed =
+        report.heal.is_some() || report.results.iter().any(crate::report::UrlResult::changed);
 
     // The history (without a state file, this run's alone): rebuilt from history-url when
     // empty, then this run recorded on the final results, before anything shows them. In a
@@ -511,6 +524,7 @@ async fn round(
             config,
             &view,
             remind,
+            &quiet,
             ended.first(),
             side,
             signals,
@@ -527,13 +541,16 @@ async fn round(
     // Slack, the other channels, the incident issues and the heartbeat at once, each done by
     // the same deadline. In a loop, the issues are looked at in the first round and when
     // something changed or a reminder is due (each look costs API calls).
-    let channels = tell_channels(log, config, &report, remind, env, side, signals, deadline);
+    let channels = tell_channels(
+        log, config, &report, remind, &quiet, env, side, signals, deadline,
+    );
     let issues_due = !pace.looping || pace.first || pace.last || changed || remind;
     let issues = async {
         if issues_due {
             crate::github::issues::notify(
                 config,
                 &report,
+                &quiet,
                 &env.run,
                 side,
                 &signals.cancel,
@@ -591,6 +608,7 @@ async fn round(
             lost: channels.failed().next().is_some(),
         };
         state::record_slack(&report, &mut m.state, &slack, told, now, cancelled);
+        state::record_quiet(&report, &mut m.state, &quiet, &slack, told);
         save(log, m, carry);
     }
     match beat {
@@ -616,6 +634,7 @@ async fn round(
         others,
         exit,
         site_failed,
+        quiet_line,
     })
 }
 
@@ -669,6 +688,7 @@ fn finish(
         &end.slack,
         &end.others,
         state_note,
+        end.quiet_line.as_deref(),
         &views,
         tally,
     ));
@@ -852,6 +872,7 @@ async fn tell_slack(
     config: &Config,
     view: &RunView<'_>,
     remind: bool,
+    quiet: &crate::policy::Quiet,
     thread: Option<&state::Incident>,
     side: &reqwest::Client,
     signals: &Signals,
@@ -863,6 +884,7 @@ async fn tell_slack(
         &config.slack,
         view,
         remind,
+        quiet,
         thread,
         &env.run,
         side,
@@ -944,6 +966,7 @@ async fn tell_channels(
     config: &Config,
     report: &RunReport,
     remind: bool,
+    quiet: &crate::policy::Quiet,
     env: &Surroundings,
     side: &reqwest::Client,
     signals: &Signals,
@@ -955,6 +978,7 @@ async fn tell_channels(
         config.slack.notify,
         report,
         remind,
+        quiet,
         &env.run,
         &config.secrets,
         side,
@@ -1065,6 +1089,7 @@ fn write_files(
     slack: &crate::slack::Outcome,
     others: &Others,
     state_note: Option<&str>,
+    quiet_line: Option<&str>,
     history: &crate::history_io::Views,
     rounds: &crate::rounds::Tally,
 ) -> Exit {
@@ -1093,6 +1118,7 @@ fn write_files(
         let slack_line = slack.describe();
         let missed = report.missed_note();
         let mut notes: Vec<&str> = missed.iter().map(String::as_str).collect();
+        notes.extend(quiet_line);
         if crate::slack::destination(&config.slack).is_some() {
             notes.push(slack_line.as_str());
         }

@@ -27,3 +27,4 @@ pub mod rounds;
 pub mod slack;
 pub mod state;
 pub mod text;
+pub mod window;

@@ -238,7 +238,8 @@ pub fn scrub(v: &mut Value, secrets: &[String]) {
 
 /// Decide with `policy` (the same decision Slack's), build each configured channel's message and
 /// send them all at once, each done by `deadline` (the step's notification deadline). `remind`: a reminder is due for a URL
-/// that is still down. `secrets` are scrubbed from every body.
+/// that is still down; `quiet`: what the quiet windows hold back. `secrets` are scrubbed from
+/// every body.
 #[expect(
     clippy::too_many_arguments,
     reason = "one call carries everything every channel may need, told at once under one deadline"
@@ -248,6 +249,7 @@ pub async fn notify(
     policy: NotifyPolicy,
     report: &RunReport,
     remind: bool,
+    quiet: &crate::policy::Quiet,
     ctx: &RunContext,
     secrets: &[String],
     client: &Client,
@@ -269,7 +271,7 @@ pub async fn notify(
     if let Some(signal) = report.cancelled {
         return skip_all(format!("the run was cancelled by {signal}"));
     }
-    if let Err(why) = crate::policy::due(policy, report, remind) {
+    if let Err(why) = crate::policy::due(policy, report, remind, quiet) {
         return skip_all(why);
     }
     let requests: Vec<(Channel, deliver::Request)> = channels

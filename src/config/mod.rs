@@ -182,6 +182,8 @@ pub struct Config {
     pub issues: IssueSettings,
     /// `every` (and `run-for`): rounds of checks; `None` checks once.
     pub rounds: Option<crate::rounds::Schedule>,
+    /// `quiet-hours` and `maintenance`: when outages are recorded but not announced.
+    pub windows: crate::window::Windows,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
 }
@@ -462,6 +464,7 @@ impl Config {
         let history = history_settings(&raw, &mut secrets)?;
         let issues = issue_settings(&raw)?;
         let rounds = schedule(&raw)?;
+        let windows = windows(&raw)?;
 
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
@@ -482,9 +485,31 @@ impl Config {
             history,
             issues,
             rounds,
+            windows,
             secrets,
         })
     }
+}
+
+/// `quiet-hours` and `maintenance`; a bad window names its input and the bad part.
+fn windows(raw: &RawInputs) -> Result<crate::window::Windows, InputError> {
+    use crate::window::{parse_maintenance, parse_quiet_hours, MAINTENANCE_HINT, QUIET_HOURS_HINT};
+    let quiet = raw
+        .quiet_hours
+        .as_deref()
+        .map(parse_quiet_hours)
+        .transpose()
+        .map_err(|e| InputError::new("quiet-hours", e.to_string(), QUIET_HOURS_HINT))?;
+    let maintenance = raw
+        .maintenance
+        .as_deref()
+        .map(parse_maintenance)
+        .transpose()
+        .map_err(|e| InputError::new("maintenance", e.to_string(), MAINTENANCE_HINT))?;
+    Ok(crate::window::Windows {
+        quiet: quiet.unwrap_or_default(),
+        maintenance: maintenance.unwrap_or_default(),
+    })
 }
 
 fn history_settings(

@@ -223,6 +223,10 @@ inputs! {
     heal_interval: "heal-interval" <"DURATION"> Text, No;
     /// Least time between two hook calls [default: 30m]
     heal_cooldown: "heal-cooldown" <"DURATION"> Text, No;
+    /// Daily windows in which outages are recorded but not announced, e.g. `03:00-09:00 Asia/Seoul`; one per line or comma-separated
+    quiet_hours: "quiet-hours" <"WINDOWS"> Text, No;
+    /// Maintenance windows in which outages are recorded but not announced: START/END as RFC 3339 instants, or local times and a zone
+    maintenance: "maintenance" <"WINDOWS"> Text, No;
     /// Open a GitHub issue per URL that counts as down, comment on it, close it on recovery [default: false]
     github_issues: "github-issues" <"BOOL"> Switch, No;
     /// Labels of the incident issues, comma-separated; the first finds them again [default: upcheck,incident]

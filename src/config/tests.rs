@@ -551,3 +551,37 @@ fn issue_inputs_parse_and_are_checked() {
     assert_eq!(e.input, "github_token");
     assert!(e.accepted.contains("issues: write"), "{e}");
 }
+
+#[test]
+fn windows_are_read_and_a_bad_one_names_its_input() {
+    let c = config(&[
+        ("url", "https://example.org/"),
+        ("quiet-hours", "03:00-09:00 Asia/Seoul, 22:00-02:00 Europe/Berlin"),
+        (
+            "maintenance",
+            "2026-12-05T02:00/2026-12-05T04:00 Europe/Berlin\n2026-12-06T01:00:00Z/2026-12-06T02:00:00Z",
+        ),
+    ])
+    .unwrap();
+    assert_eq!((c.windows.quiet.len(), c.windows.maintenance.len()), (2, 2));
+    assert!(config(&[("url", "https://example.org/")])
+        .unwrap()
+        .windows
+        .is_empty());
+    let e = error(&[
+        ("url", "https://example.org/"),
+        ("quiet-hours", "03:00-09:00 Asia/Seul"),
+    ]);
+    assert_eq!(e.input, "quiet-hours");
+    assert!(
+        e.to_string()
+            .starts_with("input `quiet-hours`: \"Asia/Seul\" is not a time zone name"),
+        "{e}"
+    );
+    let e = error(&[
+        ("url", "https://example.org/"),
+        ("maintenance", "2026-12-05T04:00Z/2026-12-05T02:00Z"),
+    ]);
+    assert_eq!(e.input, "maintenance");
+    assert!(e.problem.contains("ends before it starts"), "{e}");
+}

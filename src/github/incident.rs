@@ -185,6 +185,16 @@ pub fn decide(
     }
 }
 
+/// The decision under the quiet windows (`crate::policy`): inside a window (`inside`) no issue
+/// is opened and none gets a reminder or a new reason (still down after the window, its issue
+/// is opened then); closing the issue of an outage told before the window is never held.
+pub fn held(action: Action, inside: bool) -> Action {
+    match action {
+        Action::Open | Action::Remind | Action::ReasonChanged if inside => Action::Nothing,
+        action => action,
+    }
+}
+
 /// What the texts need besides the result.
 pub struct Texts<'a> {
     pub run: &'a RunContext,

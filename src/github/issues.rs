@@ -405,11 +405,13 @@ struct Done {
 }
 
 /// Run the issues phase for `report`: find the open incident issues, then open, comment on or
-/// close each URL's issue as `incidents::decide` says, and close the duplicates two overlapping
-/// runs may have opened. Never fails the run by itself; the outcome says what happened.
+/// close each URL's issue as `incidents::decide` says (and `quiet`, what the quiet windows hold
+/// back, allows), and close the duplicates two overlapping runs may have opened. Never fails the
+/// run by itself; the outcome says what happened.
 pub async fn notify(
     config: &Config,
     report: &RunReport,
+    quiet: &crate::policy::Quiet,
     ctx: &RunContext,
     client: &Client,
     cancel: &CancellationToken,
@@ -440,7 +442,10 @@ pub async fn notify(
         cancel,
     };
     let mut done = Done::default();
-    match run(config, report, ctx, &api, &mut done).await {
+    match run(config, report, quiet, ctx, &api, &mut done).await {
+        Ok(()) if done.lines.is_empty() && quiet.holds() => {
+            ChannelOutcome::Skipped(quiet.why().unwrap_or_default()).with_warnings(&done.warnings)
+        }
         Ok(()) if done.lines.is_empty() => {
             let open = report.down().count();
             ChannelOutcome::Skipped(match open {
@@ -481,6 +486,7 @@ impl ChannelOutcome {
 async fn run(
     config: &Config,
     report: &RunReport,
+    quiet: &crate::policy::Quiet,
     ctx: &RunContext,
     api: &Issues<'_>,
     done: &mut Done,
@@ -509,6 +515,7 @@ async fn run(
             config.state.remind_every,
             now,
         );
+        let action = incidents::held(action, quiet.inside.is_some());
         let shown = incidents::title(r);
         match (action, issue) {
             (Action::Open, _) => {

@@ -34,8 +34,8 @@ pub fn destination(s: &SlackSettings) -> Option<Destination> {
 }
 
 /// Decide, build and send the message for the run in `view`, done by `deadline`. `remind`: a reminder is
-/// due for a URL that is still down. `thread`: the outage message this run's recovery answers
-/// (bot token only).
+/// due for a URL that is still down; `quiet`: what the quiet windows hold back. `thread`: the
+/// outage message this run's recovery answers (bot token only).
 #[expect(
     clippy::too_many_arguments,
     reason = "Slack's send needs the view, thread, context, client, cancel token and deadline of the run"
@@ -44,6 +44,7 @@ pub async fn notify(
     settings: &SlackSettings,
     view: &RunView<'_>,
     remind: bool,
+    quiet: &crate::policy::Quiet,
     thread: Option<&Incident>,
     ctx: &RunContext,
     client: &Client,
@@ -60,11 +61,11 @@ pub async fn notify(
             warnings: Vec::new(),
         };
     }
-    if let Err(why) = crate::policy::due(settings.notify, report, remind) {
+    if let Err(why) = crate::policy::due(settings.notify, report, remind, quiet) {
         return Outcome::Skipped { why };
     }
     let status = report.status();
-    let changed = crate::policy::changed(report);
+    let changed = crate::policy::changed(report, quiet);
     let mention = policy::should_mention(settings.mention_on, status, changed)
         .then_some(settings.mention.as_slice());
     let api = Api {

@@ -262,6 +262,7 @@ mod tests {
                 last_error: Some("HTTP 503".into()),
                 incident: None,
                 unannounced: false,
+                held: false,
             },
         );
         s

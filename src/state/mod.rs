@@ -232,6 +232,48 @@ pub fn record_slack<E: std::fmt::Display>(
     }
 }
 
+/// What the quiet windows changed in the state, after the channels (`slack` and `others` read
+/// as `record_slack` reads them): an outage held this run is remembered as held; a held outage
+/// told now or ended is no longer held (one whose due message did not arrive is told again next
+/// run), and where Slack posted it becomes its open incident; a change not held that had to
+/// wait with a held outage inside the window is told when the window ends.
+pub fn record_quiet<E: std::fmt::Display>(
+    report: &RunReport,
+    state: &mut State,
+    quiet: &crate::policy::Quiet,
+    slack: &SlackOutcome<E>,
+    others: OthersTold,
+) {
+    use crate::policy::Hold;
+    let (posted, lost) = match slack {
+        SlackOutcome::Delivered { posted, .. } => (posted.as_ref(), false),
+        lost if lost.lost() => (None, true),
+        _ => (None, !others.notified && others.lost),
+    };
+    let waiting = quiet.inside.is_some() && quiet.holds();
+    for (i, r) in report.results.iter().enumerate() {
+        let Some(s) = state.urls.get_mut(&r.key) else {
+            continue;
+        };
+        match quiet.hold(i) {
+            Hold::Held => s.held = true,
+            Hold::Dropped => {
+                s.held = false;
+                s.unannounced = false;
+            }
+            Hold::Released if !lost => {
+                s.held = false;
+                if posted.is_some() {
+                    s.incident = posted.cloned();
+                }
+            }
+            Hold::Released => {}
+            Hold::Tell if waiting && r.changed() => s.unannounced = true,
+            Hold::Tell => {}
+        }
+    }
+}
+
 /// A gap since the last run far longer than the usual interval (the median gap of the kept
 /// runs, at least three of them): three times as long, and at least 15 minutes.
 pub fn missed_runs(

@@ -354,6 +354,7 @@ fn another_monitors_file_is_a_fresh_start_with_a_warning_naming_both() {
             last_error: None,
             incident: None,
             unannounced: false,
+            held: false,
         },
     );
     file::save(&path, &theirs).unwrap();
@@ -692,4 +693,128 @@ fn what_slack_changed_in_the_state() {
         );
         assert_eq!(state.urls[url].incident, open, "cancelled: {cancelled}");
     }
+}
+
+/// One run at `t` for two URLs through `windows`: the holds, whether a message is due, and
+/// the state after it (a due message is delivered).
+fn quiet_run(
+    state: &mut State,
+    windows: &crate::window::Windows,
+    statuses: [Status; 2],
+    t: OffsetDateTime,
+) -> (Vec<crate::policy::Hold>, bool) {
+    use crate::policy::{due, Quiet};
+    type Outcome = crate::report::SlackOutcome<String>;
+    let (a, b) = ("https://a.example/", "https://b.example/");
+    let mut r = report(vec![result(a, statuses[0]), result(b, statuses[1])], t);
+    apply(&mut r, state, ONE, t);
+    let quiet = Quiet::of(&r, windows.active(t), |r| state.urls[&r.key].held);
+    let remind = reminder_due(&r, state, None, t);
+    let sent = due(NotifyPolicy::Change, &r, remind, &quiet).is_ok();
+    let slack = if sent {
+        Outcome::Delivered {
+            tries: 1,
+            posted: None,
+            warnings: vec![],
+        }
+    } else {
+        Outcome::Skipped { why: "-".into() }
+    };
+    record_slack(&r, state, &slack, OthersTold::default(), t, false);
+    record_quiet(&r, state, &quiet, &slack, OthersTold::default());
+    (quiet.urls, sent)
+}
+
+#[test]
+fn a_window_holds_an_outage_until_it_ends() {
+    use crate::policy::Hold::*;
+    let windows = crate::window::Windows {
+        quiet: crate::window::parse_quiet_hours("03:00-04:00 UTC").unwrap(),
+        maintenance: Vec::new(),
+    };
+    let (a, b) = ("https://a.example/", "https://b.example/");
+    let mut state = State::default();
+    let (up, down) = (Status::Up, Status::Down);
+    let at = |h: i64, m: i64| datetime!(2026-11-25 00:00 UTC) + time::Duration::minutes(h * 60 + m);
+    let run = |state: &mut State, statuses, t| quiet_run(state, &windows, statuses, t);
+    assert_eq!(
+        run(&mut state, [up, up], at(2, 50)),
+        (vec![Tell, Tell], false)
+    );
+    // Both go down inside the window: held, nothing sent.
+    assert_eq!(
+        run(&mut state, [down, down], at(3, 5)),
+        (vec![Held, Held], false)
+    );
+    assert_eq!(
+        run(&mut state, [down, down], at(3, 30)),
+        (vec![Held, Held], false)
+    );
+    // a comes back inside: dropped, nothing sent, never told.
+    assert_eq!(
+        run(&mut state, [up, down], at(3, 55)),
+        (vec![Dropped, Held], false)
+    );
+    assert!(!state.urls[a].held && state.urls[b].held);
+    // After the window b is still down: told once, with its true down-since time.
+    assert_eq!(
+        run(&mut state, [up, down], at(4, 0)),
+        (vec![Tell, Released], true)
+    );
+    assert_eq!(state.urls[b].since, at(3, 5));
+    assert!(!state.urls[b].held);
+    assert_eq!(
+        run(&mut state, [up, down], at(4, 5)),
+        (vec![Tell, Tell], false)
+    );
+    // Its recovery is told.
+    assert_eq!(
+        run(&mut state, [up, up], at(4, 10)),
+        (vec![Tell, Tell], true)
+    );
+}
+
+#[test]
+fn a_recovery_of_an_outage_told_before_the_window_is_told() {
+    use crate::policy::Hold::*;
+    let windows = crate::window::Windows {
+        quiet: crate::window::parse_quiet_hours("03:00-04:00 UTC").unwrap(),
+        maintenance: Vec::new(),
+    };
+    let mut state = State::default();
+    let (up, down) = (Status::Up, Status::Down);
+    let at = |h: i64, m: i64| datetime!(2026-11-25 00:00 UTC) + time::Duration::minutes(h * 60 + m);
+    let run = |state: &mut State, statuses, t| quiet_run(state, &windows, statuses, t);
+    // a and b go down before the window: told.
+    assert_eq!(
+        run(&mut state, [down, down], at(2, 55)),
+        (vec![Tell, Tell], true)
+    );
+    // Inside, still down: no reminder; a comes back: told at once.
+    assert_eq!(
+        run(&mut state, [down, down], at(3, 5)),
+        (vec![Tell, Tell], false)
+    );
+    assert_eq!(
+        run(&mut state, [up, down], at(3, 10)),
+        (vec![Tell, Tell], true)
+    );
+    // a goes down again inside the window, then b comes back: b's recovery waits with a's
+    // held outage, and both are told on the first run after the window.
+    assert_eq!(
+        run(&mut state, [down, down], at(3, 20)),
+        (vec![Held, Tell], false)
+    );
+    assert_eq!(
+        run(&mut state, [down, up], at(3, 30)),
+        (vec![Held, Tell], false)
+    );
+    assert_eq!(
+        run(&mut state, [down, up], at(4, 0)),
+        (vec![Released, Tell], true)
+    );
+    assert_eq!(
+        run(&mut state, [down, up], at(4, 5)),
+        (vec![Tell, Tell], false)
+    );
 }

@@ -34,6 +34,10 @@ pub struct UrlState {
     /// A change of this URL was due in Slack but did not arrive: the next run tells it again.
     #[serde(default)]
     pub unannounced: bool,
+    /// Its outage began inside a quiet window and has not been told: still down after the
+    /// window, it is told then; back up before that, never.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
 }
 
 pub use crate::report::Incident;
@@ -79,6 +83,7 @@ pub fn advance(
         last_error: None,
         incident: None,
         unannounced: false,
+        held: false,
     });
     let counted = match observed {
         // A run cut short tells nothing new.

@@ -311,3 +311,14 @@ fn comment_snapshots() {
         "{plain}"
     );
 }
+
+#[test]
+fn a_held_outage_gets_no_issue_until_the_window_ends() {
+    for action in [Action::Open, Action::Remind, Action::ReasonChanged] {
+        assert_eq!(held(action.clone(), true), Action::Nothing);
+        assert_eq!(held(action.clone(), false), action);
+    }
+    // Closing the issue of an outage told before the window is never held.
+    assert_eq!(held(Action::Close, true), Action::Close);
+    assert_eq!(held(Action::Nothing, true), Action::Nothing);
+}
