@@ -251,6 +251,24 @@ fn render_500_is_a_problem_on_renders_side() {
     );
 }
 
+/// An API that cannot be reached is named (its host only) with the reason.
+#[test]
+fn an_api_that_cannot_be_reached_is_named() {
+    let server = platform(RENDER_RESTART, vec![]);
+    let slack = slack_ok();
+    let port = refused_port();
+    let r = base(&server, &slack, "render")
+        .with("heal-service", "srv-d7f3a9c2e1b4")
+        .with("heal-api-url", &format!("http://127.0.0.1:{port}/render"))
+        .run();
+
+    let error = assert_failed(&r, &server, &slack);
+    assert_eq!(
+        error,
+        format!("Render's API at http://127.0.0.1:{port}/… cannot be reached (connection refused)")
+    );
+}
+
 /// The cooldown holds for presets as for `heal-url`: the next run within it does not call the
 /// API again.
 #[test]
@@ -621,11 +639,18 @@ fn cloudtype_already_running_is_not_started() {
 
 // ---- input errors ----------------------------------------------------------------------------
 
+/// Inputs, the input the error names, and words of its problem.
+type Case = (
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    &'static str,
+);
+
 /// Missing or contradictory inputs stop the run with exit 2 and one error naming the input;
 /// nothing is checked or sent.
 #[test]
 fn missing_and_contradictory_preset_inputs_are_input_errors() {
-    let cases: [(&[(&str, &str)], &str, &str); 4] = [
+    let cases: [Case; 4] = [
         (
             &[("heal-preset", "render"), ("heal-service", "srv-1")],
             "heal-token",

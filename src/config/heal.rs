@@ -93,9 +93,7 @@ impl HealPreset {
     fn service_hint(self) -> &'static str {
         match self {
             HealPreset::Render => "the service id from its dashboard URL, e.g. srv-abc123",
-            HealPreset::Railway => {
-                "the service id (the service's Settings, or the URL after /service/)"
-            }
+            HealPreset::Railway => "the service id (in the service's URL after /service/)",
             HealPreset::Fly => "the app's name, as in `fly status -a <app>`",
             HealPreset::Koyeb => "the service id (the service's Settings, or `koyeb service list`)",
             HealPreset::Cloudtype => {
@@ -185,7 +183,9 @@ pub(super) fn preset_settings(raw: &RawInputs) -> Result<Option<PresetSettings>,
         not_for("heal-environment", "railway")?;
     }
     let id = |input: &'static str, value: &str, hint: &str| -> Result<String, InputError> {
+        // Ids become path segments: no `/`, and not `.` or `..`.
         let ok = !value.is_empty()
+            && !value.chars().all(|c| c == '.')
             && value.len() <= 100
             && value
                 .chars()
@@ -213,7 +213,7 @@ pub(super) fn preset_settings(raw: &RawInputs) -> Result<Option<PresetSettings>,
             environment: raw
                 .heal_environment
                 .as_deref()
-                .map(|e| id("heal-environment", e, "the environment's id (the URL after ?environment=), or remove it with a project token"))
+                .map(|e| id("heal-environment", e, "the environment's id (in the service's URL after environmentId=), or remove it with a project token"))
                 .transpose()?,
         },
         HealPreset::Fly => PresetTarget::Fly {
@@ -376,6 +376,13 @@ mod tests {
             ("heal-service", "srv 1/../x"),
         ]);
         assert_eq!(e.input, "heal-service");
+        let e = err(&[
+            ("heal-preset", "cloudtype"),
+            ("heal-token", "t"),
+            ("heal-project", "../x"),
+            ("heal-service", "web"),
+        ]);
+        assert_eq!(e.input, "heal-project");
         let e = err(&[("heal-preset", "heroku")]);
         assert_eq!(e.input, "heal-preset");
         assert!(e

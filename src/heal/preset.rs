@@ -277,7 +277,14 @@ fn said(body: &str, secrets: &[String]) -> String {
             .or_else(|| pick(&v["errors"][0]["message"]))
             .or_else(|| pick(&v["detail"]))
     });
-    let text = from_json.unwrap_or_else(|| body.trim().to_string());
+    // An HTML error page says nothing worth showing.
+    let text = from_json
+        .unwrap_or_else(|| body.trim().to_string())
+        .trim()
+        .to_string();
+    if text.starts_with('<') {
+        return String::new();
+    }
     crate::text::clip(
         &crate::redact::log_safe(&scrub(text.trim(), secrets)),
         SAID_CHARS,
@@ -472,29 +479,34 @@ async fn exchange(client: &Client, p: &PresetSettings, secrets: &[String]) -> Ho
                 Ok(data) => data,
                 Err(why) => return HookAnswer::Explained(why),
             };
-            let answer = if environment.is_some() {
-                first
-            } else {
-                let Some(environment) = data["projectToken"]["environment"]["id"].as_str() else {
-                    return HookAnswer::Explained("Railway did not say which environment the project token belongs to; give heal-environment with an account or workspace token".into());
-                };
-                let second = match ask(railway_redeploy(p, service, environment)).await {
-                    Ok(a) => a,
-                    Err(failed) => return failed,
-                };
-                if !ok(&second) {
-                    return HookAnswer::Explained(refused(&p.target, Step::Redeploy, &second, secrets));
+            // A project token: `first` was the lookup of its environment; redeploy there.
+            let (status, data) = match environment {
+                Some(_) => (first.status, data),
+                None => {
+                    let Some(environment) = data["projectToken"]["environment"]["id"].as_str()
+                    else {
+                        return HookAnswer::Explained("Railway did not say which environment the project token belongs to; give heal-environment with an account or workspace token".into());
+                    };
+                    let second = match ask(railway_redeploy(p, service, environment)).await {
+                        Ok(a) => a,
+                        Err(failed) => return failed,
+                    };
+                    if !ok(&second) {
+                        return HookAnswer::Explained(refused(
+                            &p.target,
+                            Step::Redeploy,
+                            &second,
+                            secrets,
+                        ));
+                    }
+                    match railway_data(&second, secrets) {
+                        Ok(data) => (second.status, data),
+                        Err(why) => return HookAnswer::Explained(why),
+                    }
                 }
-                second
-            };
-            let data = match railway_data(&answer, secrets) {
-                Ok(data) => data,
-                Err(why) => return HookAnswer::Explained(why),
             };
             match data["serviceInstanceRedeploy"].as_bool() {
-                Some(true) => HookAnswer::Accepted {
-                    status: answer.status,
-                },
+                Some(true) => HookAnswer::Accepted { status },
                 _ => HookAnswer::Explained(format!(
                     "Railway did not redeploy the service {service} (serviceInstanceRedeploy was not true)"
                 )),
