@@ -103,6 +103,23 @@ impl HealPreset {
     }
 }
 
+/// The token without a scheme, and each part of a comma-separated token (at least 8
+/// characters: shorter ones would hide ordinary words of the log).
+fn token_parts(token: &str) -> Vec<String> {
+    let mut bare = token.trim();
+    while let Some((scheme, rest)) = bare.split_once(' ') {
+        if !(scheme.eq_ignore_ascii_case("Bearer") || scheme.eq_ignore_ascii_case("FlyV1")) {
+            break;
+        }
+        bare = rest.trim();
+    }
+    let mut parts = vec![bare.to_string()];
+    parts.extend(bare.split(',').map(|p| p.trim().to_string()));
+    parts.retain(|p| p.len() >= 8);
+    parts.dedup();
+    parts
+}
+
 /// The inputs only a preset reads.
 const PRESET_ONLY: [&str; 5] = [
     "heal-token",
@@ -112,8 +129,13 @@ const PRESET_ONLY: [&str; 5] = [
     "heal-api-url",
 ];
 
-/// `heal-preset` and its inputs, or `None` without a preset.
-pub(super) fn preset_settings(raw: &RawInputs) -> Result<Option<PresetSettings>, InputError> {
+/// `heal-preset` and its inputs, or `None` without a preset. Beside the whole token (masked as
+/// a raw input), its parts are kept in `secrets`: without a `Bearer ` or `FlyV1 ` scheme, and
+/// each of a comma-separated list (Fly.io's), in case an answer echoes one of them.
+pub(super) fn preset_settings(
+    raw: &RawInputs,
+    secrets: &mut Vec<String>,
+) -> Result<Option<PresetSettings>, InputError> {
     let Some(word) = raw.heal_preset.as_deref() else {
         if let Some(input) = PRESET_ONLY.into_iter().find(|i| raw.get(i).is_some()) {
             return Err(InputError::new(
@@ -152,6 +174,7 @@ pub(super) fn preset_settings(raw: &RawInputs) -> Result<Option<PresetSettings>,
             format!("set heal-token to {}, from a secret", preset.token_hint()),
         )
     })?;
+    secrets.extend(token_parts(&token));
     if token.chars().any(|c| c.is_control() || !c.is_ascii()) {
         return Err(InputError::new(
             "heal-token",
@@ -266,17 +289,43 @@ mod tests {
     }
 
     fn err(pairs: &[(&str, &str)]) -> InputError {
-        preset_settings(&raw(pairs)).unwrap_err()
+        preset_settings(&raw(pairs), &mut Vec::new()).unwrap_err()
+    }
+
+    fn settings(pairs: &[(&str, &str)]) -> Option<PresetSettings> {
+        preset_settings(&raw(pairs), &mut Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn the_token_parts_are_secrets_too() {
+        let mut secrets = Vec::new();
+        preset_settings(
+            &raw(&[
+                ("heal-preset", "fly"),
+                ("heal-token", "FlyV1 fm2_aaaaaaaaaa,fm2_bbbbbbbbbb"),
+                ("heal-service", "shop"),
+            ]),
+            &mut secrets,
+        )
+        .unwrap();
+        assert_eq!(
+            secrets,
+            [
+                "fm2_aaaaaaaaaa,fm2_bbbbbbbbbb",
+                "fm2_aaaaaaaaaa",
+                "fm2_bbbbbbbbbb"
+            ]
+        );
+        assert_eq!(token_parts("short"), Vec::<String>::new());
     }
 
     #[test]
     fn each_preset_reads_its_ids() {
-        let s = preset_settings(&raw(&[
+        let s = settings(&[
             ("heal-preset", "render"),
             ("heal-token", "rnd_abc"),
             ("heal-service", "srv-abc123"),
-        ]))
-        .unwrap()
+        ])
         .unwrap();
         assert_eq!(
             s.target,
@@ -286,14 +335,13 @@ mod tests {
         );
         assert_eq!(s.api.as_str(), "https://api.render.com/");
         assert!(!format!("{s:?}").contains("rnd_abc"));
-        let s = preset_settings(&raw(&[
+        let s = settings(&[
             ("heal-preset", "cloudtype"),
             ("heal-token", "key"),
             ("heal-project", "myspace/shop"),
             ("heal-service", "web"),
             ("heal-api-url", "http://127.0.0.1:9/"),
-        ]))
-        .unwrap()
+        ])
         .unwrap();
         assert_eq!(
             s.target,
@@ -305,13 +353,12 @@ mod tests {
             }
         );
         assert_eq!(s.api.as_str(), "http://127.0.0.1:9/");
-        let s = preset_settings(&raw(&[
+        let s = settings(&[
             ("heal-preset", "railway"),
             ("heal-token", "t"),
             ("heal-service", "svc-1"),
             ("heal-environment", "env-1"),
-        ]))
-        .unwrap()
+        ])
         .unwrap();
         assert_eq!(
             s.target,
@@ -320,7 +367,7 @@ mod tests {
                 environment: Some("env-1".into())
             }
         );
-        assert_eq!(preset_settings(&raw(&[])).unwrap(), None);
+        assert_eq!(settings(&[]), None);
     }
 
     #[test]
@@ -344,7 +391,7 @@ mod tests {
             ("heal-service", "s"),
         ];
         let with_post = [&preset[..], &[("heal-method", "POST")]].concat();
-        assert!(preset_settings(&raw(&with_post)).unwrap().is_some());
+        assert!(settings(&with_post).is_some());
         let with_get = [&preset[..], &[("heal-method", "GET")]].concat();
         assert_eq!(err(&with_get).input, "heal-method");
         let e = err(&[("heal-token", "t")]);

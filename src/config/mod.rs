@@ -416,7 +416,7 @@ impl Config {
                 &raw.heal_cooldown,
                 Duration::from_secs(1800),
             )?,
-            preset: heal::preset_settings(&raw)?,
+            preset: heal::preset_settings(&raw, &mut secrets)?,
         };
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
         let history = history_settings(&raw, &mut secrets)?;

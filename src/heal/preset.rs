@@ -269,13 +269,17 @@ pub enum Step<'a> {
 /// The platform's own words in an error answer: `message`, `error`, `errors[0].message` or
 /// the start of the text; cleaned and clipped, `secrets` removed.
 fn said(body: &str, secrets: &[String]) -> String {
-    let from_json = serde_json::from_str::<Value>(body).ok().and_then(|v| {
+    let from_json = serde_json::from_str::<Value>(body).ok().map(|v| {
         let pick = |v: &Value| v.as_str().map(str::to_string);
+        let empty = v.is_null()
+            || v.as_object().is_some_and(serde_json::Map::is_empty)
+            || v.as_array().is_some_and(Vec::is_empty);
         pick(&v["message"])
             .or_else(|| pick(&v["error"]))
             .or_else(|| pick(&v["error"]["message"]))
             .or_else(|| pick(&v["errors"][0]["message"]))
             .or_else(|| pick(&v["detail"]))
+            .unwrap_or_else(|| if empty { String::new() } else { v.to_string() })
     });
     // An HTML error page says nothing worth showing.
     let text = from_json
@@ -743,6 +747,8 @@ mod tests {
         assert!(e.contains("API Keys"), "{e}");
         assert!(!e.contains("tok-SECRET-1"), "{e}");
         assert!(e.contains("Render said: invalid token ***"), "{e}");
+        let e = refused(&render, Step::First, &answer(403, "{}"), &secrets);
+        assert_eq!(e, "Render answered HTTP 403: the token in heal-token may not restart this; make a Render API key (Account Settings → API Keys) with access to it");
         let e = refused(&render, Step::First, &answer(404, ""), &secrets);
         assert_eq!(e, "Render answered HTTP 404: no service srv-abc is known to this API key; check heal-service (the id in the service's dashboard URL, srv-…)");
         let e = refused(
@@ -788,6 +794,15 @@ mod tests {
         .unwrap_err();
         assert!(
             e.starts_with("Railway refused: Not Authorized: the token in heal-token"),
+            "{e}"
+        );
+        let e = railway_data(
+            &answer(200, r#"{"errors":[{"message":"Service not found"}]}"#),
+            &s,
+        )
+        .unwrap_err();
+        assert!(
+            e.ends_with("check heal-service and heal-environment (the ids in the service's URL)"),
             "{e}"
         );
         let e = railway_data(&answer(200, "<html>"), &s).unwrap_err();
