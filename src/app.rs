@@ -781,7 +781,9 @@ async fn heal_phase(
     side: &reqwest::Client,
     signals: &Signals,
 ) {
-    let Some(hook) = &config.heal.url else { return };
+    let Some(hook) = crate::heal::target(&config.heal) else {
+        return;
+    };
     if report.cancelled.is_some() || signals.cancel.is_cancelled() {
         return;
     }
@@ -823,7 +825,7 @@ async fn heal_phase(
         report.cancelled = signals.caught().or(Some(Signal::Interrupt));
     }
     let heal = HealReport {
-        hook: crate::redact::host_only(hook),
+        hook,
         called_at: now,
         answer,
         triggered_by,

@@ -1,7 +1,10 @@
 //! The restart hook, as an action: when a URL is down (and the cooldown has passed), call the
 //! platform's restart or deploy hook once per run, then re-check the down URLs every
 //! `heal-interval` until they are up or `heal-wait` runs out. The hook's answer is bounded,
-//! scrubbed of its secrets and treated as untrusted; what came of it is `report::heal`.
+//! scrubbed of its secrets and treated as untrusted; what came of it is `report::heal`. The
+//! hook is `heal-url`, or a platform's API through `heal-preset` (`preset`).
+
+mod preset;
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, HealSettings};
 use crate::redact::{scrub, secret_parts};
-use crate::report::heal::{HookAnswer, Round};
+use crate::report::heal::{Hook, HookAnswer, Round};
 use crate::report::{Status, UrlResult};
 
 /// The hook call's own limit.
@@ -41,13 +44,26 @@ pub fn cooldown_passed(
     }
 }
 
-/// Call the hook once. `secrets` are removed from whatever the hook answers.
+/// What the heal phase calls, as shown; `None` when neither `heal-url` nor `heal-preset` is set.
+pub fn target(settings: &HealSettings) -> Option<Hook> {
+    match (&settings.preset, &settings.url) {
+        (Some(p), _) => Some(Hook::Preset(preset::shown(&p.target))),
+        (None, Some(url)) => Some(Hook::Url(crate::redact::host_only(url))),
+        (None, None) => None,
+    }
+}
+
+/// Call the hook once (`heal-url`, or the platform's API of `heal-preset`). `secrets` are
+/// removed from whatever the hook answers.
 pub async fn call_hook(
     client: &Client,
     settings: &HealSettings,
     secrets: &[String],
     cancel: &CancellationToken,
 ) -> HookAnswer {
+    if let Some(p) = &settings.preset {
+        return preset::call(client, p, secrets, cancel).await;
+    }
     let Some(url) = &settings.url else {
         return HookAnswer::Failed("is not set".into());
     };
@@ -190,6 +206,7 @@ mod tests {
             wait: Duration::from_secs(180),
             interval: Duration::from_secs(10),
             cooldown: Duration::from_secs(cooldown_min * 60),
+            preset: None,
         }
     }
 

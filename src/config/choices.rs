@@ -135,6 +135,30 @@ choice_enum! {
     }
 }
 
+choice_enum! {
+    /// The `heal-preset` input: a hosting platform whose restart API upcheck knows.
+    pub enum HealPreset ("a restart preset") {
+        Render = "render",
+        Railway = "railway",
+        Fly = "fly",
+        Koyeb = "koyeb",
+        Cloudtype = "cloudtype",
+    }
+}
+
+impl HealPreset {
+    /// The platform's name as it is shown.
+    pub fn title(self) -> &'static str {
+        match self {
+            HealPreset::Render => "Render",
+            HealPreset::Railway => "Railway",
+            HealPreset::Fly => "Fly.io",
+            HealPreset::Koyeb => "Koyeb",
+            HealPreset::Cloudtype => "CloudType",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +182,7 @@ mod tests {
         round_trip::<MentionOn>();
         round_trip::<SlackField>();
         round_trip::<Digest>();
+        round_trip::<HealPreset>();
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! any invalid value stops the run here with one `InputError`, before any request is sent.
 
 mod choices;
+mod heal;
 mod raw;
 mod urls;
 mod values;
@@ -18,7 +19,10 @@ use rustls::pki_types::CertificateDer;
 use url::Url;
 
 use crate::redact::redact_raw;
-pub use choices::{Backoff, Choice, Digest, MentionOn, NotifyPolicy, RetryOn, SlackField};
+pub use choices::{
+    Backoff, Choice, Digest, HealPreset, MentionOn, NotifyPolicy, RetryOn, SlackField,
+};
+pub use heal::{PresetSettings, PresetTarget};
 pub use raw::{raw_secrets, Form, Input, RawInputs, Secret, ACTION_ONLY_INPUTS, INPUTS};
 pub use urls::{parse_url_list, split_name, url_key, url_secrets, Target, MAX_NAME_CHARS};
 pub use values::{parse_bool, parse_count, parse_duration, StatusSet};
@@ -137,6 +141,8 @@ pub struct HealSettings {
     pub wait: Duration,
     pub interval: Duration,
     pub cooldown: Duration,
+    /// `heal-preset`: the restart goes through a platform's API instead of `url`.
+    pub preset: Option<PresetSettings>,
 }
 
 /// The history's views: the status site, the Slack digest, and where to rebuild it from.
@@ -459,6 +465,7 @@ impl Config {
                 &raw.heal_cooldown,
                 Duration::from_secs(1800),
             )?,
+            preset: heal::preset_settings(&raw, &mut secrets)?,
         };
         let heartbeat_url = http_url("heartbeat-url", &raw.heartbeat_url)?;
         let history = history_settings(&raw, &mut secrets)?;

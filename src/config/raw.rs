@@ -223,6 +223,18 @@ inputs! {
     heal_interval: "heal-interval" <"DURATION"> Text, No;
     /// Least time between two hook calls [default: 30m]
     heal_cooldown: "heal-cooldown" <"DURATION"> Text, No;
+    /// Restart through a platform's API instead of heal-url: render, railway, fly, koyeb or cloudtype
+    heal_preset: "heal-preset" <"PLATFORM"> Text, No;
+    /// The platform API token for heal-preset
+    heal_token: "heal-token" <"TOKEN"> Text, Whole;
+    /// What heal-preset restarts: the service id (render, railway, koyeb), the app name (fly), or stage/deployment (cloudtype)
+    heal_service: "heal-service" <"ID"> Text, No;
+    /// The CloudType project for heal-preset cloudtype, as scope/project
+    heal_project: "heal-project" <"SCOPE/PROJECT"> Text, No;
+    /// The Railway environment id for heal-preset railway with an account or workspace token
+    heal_environment: "heal-environment" <"ID"> Text, No;
+    /// Base URL of the platform's API for heal-preset (for tests and proxies)
+    heal_api_url: "heal-api-url" <"URL"> Text, No;
     /// Daily windows in which outages are recorded but not announced, e.g. `03:00-09:00 Asia/Seoul`; one per line or comma-separated
     quiet_hours: "quiet-hours" <"WINDOWS"> Text, No;
     /// Maintenance windows in which outages are recorded but not announced: START/END as RFC 3339 instants, or local times and a zone

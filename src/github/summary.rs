@@ -85,7 +85,7 @@ pub fn render(view: &RunView, settings: &Settings, notes: &[&str]) -> String {
         ));
         out.push_str(&format!(
             "- called {} ({} UTC)\n",
-            cell(&heal.hook),
+            cell(&heal.hook.to_string()),
             crate::text::rfc3339(heal.called_at)
                 .replace('T', " ")
                 .trim_end_matches('Z')

@@ -14,6 +14,9 @@ pub enum HookAnswer {
     Refused { status: u16, body: String },
     /// No answer: timeout or connection failure.
     Failed(String),
+    /// A platform preset's call did not restart anything; the whole reason in plain words
+    /// (scrubbed of the token), e.g. "Render answered HTTP 401: …".
+    Explained(String),
 }
 
 impl HookAnswer {
@@ -28,6 +31,7 @@ impl HookAnswer {
                 Some(format!("the restart hook answered HTTP {status}: {body}"))
             }
             HookAnswer::Failed(why) => Some(format!("the restart hook {why}")),
+            HookAnswer::Explained(why) => Some(why.clone()),
         }
     }
 }
@@ -40,11 +44,27 @@ pub struct Round {
     pub of: usize,
 }
 
+/// What was called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hook {
+    /// `heal-url`, shown as scheme and host only (its path and query are often the secret).
+    Url(String),
+    /// `heal-preset`: the platform and what it restarts, e.g. "Render (service srv-abc123)".
+    Preset(String),
+}
+
+impl std::fmt::Display for Hook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Hook::Url(shown) | Hook::Preset(shown) => f.write_str(shown),
+        }
+    }
+}
+
 /// What the restart step did.
 #[derive(Debug, Clone)]
 pub struct HealReport {
-    /// The hook as shown: scheme and host only (its path and query are often the secret).
-    pub hook: String,
+    pub hook: Hook,
     pub called_at: OffsetDateTime,
     pub answer: HookAnswer,
     /// The URLs that were down when the hook was called, and why (shown form).
@@ -63,22 +83,31 @@ impl HealReport {
     }
 
     /// "restart requested (HTTP 202), back up after 47 s", "restart requested (HTTP 202), still
-    /// down after 3 min", or why the hook failed.
+    /// down after 3 min", "restart requested from Render (service srv-…): HTTP 202, back up
+    /// after 47 s", or why the hook failed.
     pub fn outcome(&self) -> String {
         let lasted = crate::text::human_duration(self.waited);
+        let requested = |status: &u16| match &self.hook {
+            Hook::Url(_) => format!("restart requested (HTTP {status})"),
+            Hook::Preset(what) => format!("restart requested from {what}: HTTP {status}"),
+        };
         match &self.answer {
             HookAnswer::Accepted { status } if self.healed() => {
                 let back = self.rounds.last().map_or(self.waited, |r| r.after);
                 format!(
-                    "restart requested (HTTP {status}), back up after {}",
+                    "{}, back up after {}",
+                    requested(status),
                     crate::text::human_duration(back)
                 )
             }
             HookAnswer::Accepted { status } if self.cancelled => {
-                format!("restart requested (HTTP {status}), re-checks cut short after {lasted} by a cancel")
+                format!(
+                    "{}, re-checks cut short after {lasted} by a cancel",
+                    requested(status)
+                )
             }
             HookAnswer::Accepted { status } => {
-                format!("restart requested (HTTP {status}), still down after {lasted}")
+                format!("{}, still down after {lasted}", requested(status))
             }
             other => format!("restart failed: {}", other.error().unwrap_or_default()),
         }
@@ -127,9 +156,9 @@ mod tests {
     fn report(answer: HookAnswer, rounds: Vec<Round>) -> HealReport {
         let waited = rounds.last().map_or(Duration::ZERO, |r| r.after);
         HealReport {
-            hook: crate::redact::host_only(
+            hook: Hook::Url(crate::redact::host_only(
                 &url::Url::parse("https://hooks.example/restart?key=abc").unwrap(),
-            ),
+            )),
             called_at: datetime!(2026-11-25 03:05 UTC),
             answer,
             triggered_by: vec![(
@@ -214,5 +243,27 @@ mod tests {
             "restart failed: the restart hook answered HTTP 404: Not Found"
         );
         assert_eq!(HookAnswer::Accepted { status: 200 }.error(), None);
+    }
+
+    #[test]
+    fn a_preset_is_named_in_the_outcome() {
+        let mut r = report(
+            HookAnswer::Accepted { status: 202 },
+            vec![Round {
+                after: Duration::from_secs(30),
+                up: 1,
+                of: 1,
+            }],
+        );
+        r.hook = Hook::Preset("Render (service srv-abc123)".into());
+        assert_eq!(
+            r.outcome(),
+            "restart requested from Render (service srv-abc123): HTTP 202, back up after 30 s"
+        );
+        r.answer = HookAnswer::Explained("Render answered HTTP 401: the API key is wrong".into());
+        assert_eq!(
+            r.outcome(),
+            "restart failed: Render answered HTTP 401: the API key is wrong"
+        );
     }
 }
