@@ -245,47 +245,35 @@ fn a_lost_state_finds_the_open_issue_and_closes_the_right_one() {
 
 #[test]
 fn two_overlapping_runs_leave_one_open_issue() {
-    // The runs overlap only when both list before either opens; on a loaded machine one may
-    // start late enough to miss the barrier, so the scenario is tried again (up to three
-    // times) until the race has happened. Every try must leave exactly one open issue.
-    for _ in 0..3 {
-        let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
-        let github = FakeGitHub::start();
-        // Both runs list before either opens.
-        github.list_barrier(2);
-        let url = site.url("/");
-        let runs: Vec<_> = (1..=2)
-            .map(|n| {
-                let s = sim(&github, &TempDir::new("issues-overlap"), n, &url);
-                std::thread::spawn(move || s.run())
-            })
-            .collect();
-        let reports: Vec<SimReport> = runs.into_iter().map(|h| h.join().unwrap()).collect();
-        let open = github.open_issues();
-        assert_eq!(open.len(), 1, "{open:#?}\n{}\n{}", reports[0], reports[1]);
-        if github.issues().len() != 2 {
-            continue; // no race this time: one run saw the other's issue
-        }
-        // The race did happen: both opened one, and the younger closed itself.
-        let kept = open[0]["number"].as_u64().unwrap();
-        assert_eq!(kept, 1);
-        for issue in github.issues() {
-            let n = issue["number"].as_u64().unwrap();
-            if n != kept {
-                assert_eq!(issue["state_reason"], "not_planned");
-                let comments = github.comments(n);
-                assert!(
-                    comments
-                        .iter()
-                        .any(|c| c.contains(&format!("duplicate of #{kept}"))),
-                    "{comments:#?}"
-                );
-            }
-        }
-        assert!(github.comments(kept).is_empty());
-        return;
-    }
-    panic!("in three tries the two runs never overlapped");
+    let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
+    let github = FakeGitHub::start();
+    // Each run's first listing sees the repository as it was before either opened an issue,
+    // so both open one, whenever each of them started.
+    github.overlap(2);
+    let url = site.url("/");
+    let runs: Vec<_> = (1..=2)
+        .map(|n| {
+            let s = sim(&github, &TempDir::new("issues-overlap"), n, &url)
+                .arg(&format!("--token={TOKEN}{n}"));
+            std::thread::spawn(move || s.run())
+        })
+        .collect();
+    let reports: Vec<SimReport> = runs.into_iter().map(|h| h.join().unwrap()).collect();
+    let open = github.open_issues();
+    assert_eq!(open.len(), 1, "{open:#?}\n{}\n{}", reports[0], reports[1]);
+    // Both opened one, and the younger was closed as a duplicate of the older.
+    assert_eq!(github.issues().len(), 2, "{:#?}", github.issues());
+    let kept = open[0]["number"].as_u64().unwrap();
+    assert_eq!(kept, 1);
+    let younger = &github.issues()[1];
+    assert_eq!(younger["state"], "closed");
+    assert_eq!(younger["state_reason"], "not_planned");
+    let comments = github.comments(2);
+    assert!(
+        comments.iter().any(|c| c.contains("duplicate of #1")),
+        "{comments:#?}"
+    );
+    assert!(github.comments(kept).is_empty());
 }
 
 #[test]

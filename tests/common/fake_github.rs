@@ -1,8 +1,9 @@
 //! A fake GitHub issues API with state, for the incident-issue tests: it keeps the issues and
 //! comments it was sent (list with `state`, `labels`, `per_page` and `page`; create; comment;
 //! edit and close), so several runs, or two at once, see the same repository. Scripted answers
-//! (`script`) are served first, one per request, for 403s, rate limits and hangs; `list_delay`
-//! slows every listing down, so two overlapping runs both list before either opens.
+//! (`script`) are served first, one per request, for 403s, rate limits and hangs; `overlap`
+//! makes runs overlap without any waiting: each run's first listing sees the issues as they
+//! were before any of those runs opened one.
 //!
 //! HTTP/1.1 with `Connection: close`, on 127.0.0.1, one thread per connection; every request is
 //! recorded with its headers and body.
@@ -69,10 +70,12 @@ struct Repo {
     comments: Vec<(u64, String)>,
     calls: Vec<Call>,
     script: VecDeque<Canned>,
-    list_delay: Duration,
-    /// The first `barrier` listings are held until that many have arrived (10 s at most).
-    barrier: usize,
-    lists: usize,
+    /// How many runs (told apart by their token) overlap; see `FakeGitHub::overlap`.
+    overlap: usize,
+    /// The tokens whose first listing was answered from `before`.
+    overlapped: Vec<String>,
+    /// The issues as they were at the first of those listings.
+    before: Option<Vec<Value>>,
 }
 
 pub struct FakeGitHub {
@@ -125,14 +128,12 @@ impl FakeGitHub {
         self.repo.lock().unwrap().script.extend(answers);
     }
 
-    pub fn list_delay(&self, d: Duration) {
-        self.repo.lock().unwrap().list_delay = d;
-    }
-
-    /// Hold the first `n` listings until all `n` have arrived (at most 10 s), so that `n`
-    /// overlapping runs all list before any of them opens an issue.
-    pub fn list_barrier(&self, n: usize) {
-        self.repo.lock().unwrap().barrier = n;
+    /// Make `n` runs, each with a token of its own, overlap: the first listing of each is
+    /// answered with the issues as they stood at the first of them, as if all `n` had listed
+    /// before any of them opened an issue. Later listings see the issues as they are. Nothing
+    /// waits, so whether the runs overlapped never depends on when they started.
+    pub fn overlap(&self, n: usize) {
+        self.repo.lock().unwrap().overlap = n;
     }
 
     /// An issue that exists before the run (as another run left it).
@@ -240,10 +241,10 @@ fn serve(mut stream: TcpStream, repo: &Arc<Mutex<Repo>>, stop: &Arc<AtomicBool>)
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     };
-    let (canned, delay) = {
+    let canned = {
         let mut r = repo.lock().unwrap();
         r.calls.push(call.clone());
-        (r.script.pop_front(), r.list_delay)
+        r.script.pop_front()
     };
     let (status, extra, text) = match canned {
         Some(Canned::Hang) => {
@@ -263,25 +264,6 @@ fn serve(mut stream: TcpStream, repo: &Arc<Mutex<Repo>>, stop: &Arc<AtomicBool>)
             body,
         }) => (status, headers, body),
         None => {
-            if call.method == "GET" {
-                let held = {
-                    let mut r = repo.lock().unwrap();
-                    r.lists += 1;
-                    r.lists <= r.barrier
-                };
-                let until = std::time::Instant::now() + Duration::from_secs(10);
-                while held && std::time::Instant::now() < until {
-                    let r = repo.lock().unwrap();
-                    if r.lists >= r.barrier {
-                        break;
-                    }
-                    drop(r);
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                if !delay.is_zero() {
-                    std::thread::sleep(delay);
-                }
-            }
             let (status, v) = handle(&call, repo);
             (status, Vec::new(), v.to_string())
         }
@@ -326,8 +308,16 @@ fn handle(call: &Call, repo: &Arc<Mutex<Repo>>) -> (u16, Value) {
             let page: usize = query(&call.path, "page")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(1);
-            let mut matching: Vec<Value> = r
-                .issues
+            let token = call.header("authorization").unwrap_or("").to_string();
+            let first_of_overlap = r.overlapped.len() < r.overlap && !r.overlapped.contains(&token);
+            let issues = if first_of_overlap {
+                r.overlapped.push(token);
+                let now = r.issues.clone();
+                r.before.get_or_insert(now).clone()
+            } else {
+                r.issues.clone()
+            };
+            let mut matching: Vec<Value> = issues
                 .iter()
                 .filter(|i| state == "all" || i["state"] == state.as_str())
                 .filter(|i| {
