@@ -226,8 +226,16 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
         &signals.cancel,
         deadline,
     );
-    let (((slack, slack_exit), cancelled), beat, (channels, channels_exit), issues) =
-        tokio::join!(tell, heartbeat, channels, issues);
+    let last_kept = memory.as_ref().and_then(|m| m.state.keepalive_enabled);
+    let keepalive = keepalive(&config, &report, &env.run, &side, last_kept, deadline);
+    let (((slack, slack_exit), cancelled), beat, (channels, channels_exit), issues, kept) =
+        tokio::join!(tell, heartbeat, channels, issues, keepalive);
+    if let Some(kept) = &kept {
+        tell_keepalive(log, kept);
+        if let (Some(at), Some(m)) = (kept.enabled_at(), memory.as_mut()) {
+            m.state.keepalive_enabled = Some(at);
+        }
+    }
     exit = exit.max(slack_exit).max(channels_exit);
     exit = exit.max(tell_issues(log, &config, &issues));
     // A cancel that cut a channel short, unless the Slack phase has said so already (exit 1).
@@ -662,6 +670,32 @@ async fn resolve(
         log.warn(&format!(
             "the outage message could not be marked resolved: {e}"
         ));
+    }
+}
+
+/// `keepalive`, when on and the run was not cancelled, by `deadline`.
+async fn keepalive(
+    config: &Config,
+    report: &RunReport,
+    run: &RunContext,
+    side: &reqwest::Client,
+    last: Option<time::OffsetDateTime>,
+    deadline: Instant,
+) -> Option<crate::github::keepalive::Outcome> {
+    if !config.keepalive || report.cancelled.is_some() {
+        return None;
+    }
+    let token = config.slack.github_token.as_deref();
+    let now = report.started_at;
+    Some(crate::github::keepalive::run(side, run, token, last, now, deadline).await)
+}
+
+/// The keepalive line: a failure is a warning, never a failed step (it is no notification, and
+/// the schedule still runs; the next run tries again).
+fn tell_keepalive(log: Log, outcome: &crate::github::keepalive::Outcome) {
+    match outcome {
+        crate::github::keepalive::Outcome::Failed(_) => log.warn(&outcome.describe()),
+        _ => log.info(&outcome.describe()),
     }
 }
 

@@ -245,6 +245,15 @@ impl fmt::Display for Transport {
     }
 }
 
+/// Why a request that had `limit` got no answer, in words: "no answer within 10s" for a
+/// timeout, else the transport's words.
+pub fn unanswered(e: &reqwest::Error, limit: Duration) -> String {
+    match classify(e) {
+        Transport::Timeout => format!("no answer within {}s", limit.as_secs_f64().ceil() as u64),
+        other => other.to_string(),
+    }
+}
+
 /// Sort a reqwest error into a `Transport` by walking its source chain.
 pub fn classify(e: &reqwest::Error) -> Transport {
     if e.is_timeout() {

@@ -1,7 +1,9 @@
-//! A fake GitHub issues API with state, for the incident-issue tests: it keeps the issues and
-//! comments it was sent (list with `state`, `labels`, `per_page` and `page`; create; comment;
-//! edit and close), so several runs, or two at once, see the same repository. Scripted answers
-//! (`script`) are served first, one per request, for 403s, rate limits and hangs; `overlap`
+//! A fake GitHub API with state, for the incident-issue and keepalive tests: it keeps the issues
+//! and comments it was sent (list with `state`, `labels`, `per_page` and `page`; create;
+//! comment; edit and close), so several runs, or two at once, see the same repository; it
+//! answers `GET /repos/{owner}/{repo}` (with the `pushed_at` that `pushed_at` sets) and
+//! `PUT /repos/{owner}/{repo}/actions/workflows/{id}/enable` (204, kept in `enabled`).
+//! Scripted answers (`script`) are served first, one per request, for 403s, rate limits and hangs; `overlap`
 //! makes runs overlap without any waiting: each run's first listing sees the issues as they
 //! were before any of those runs opened one.
 //!
@@ -76,6 +78,10 @@ struct Repo {
     overlapped: Vec<String>,
     /// The issues as they were at the first of those listings.
     before: Option<Vec<Value>>,
+    /// `pushed_at` of `GET /repos/{owner}/{repo}`; `None` is now.
+    pushed_at: Option<String>,
+    /// The workflow ids of every `PUT …/actions/workflows/{id}/enable`, in order.
+    enabled: Vec<String>,
 }
 
 pub struct FakeGitHub {
@@ -134,6 +140,16 @@ impl FakeGitHub {
     /// waits, so whether the runs overlapped never depends on when they started.
     pub fn overlap(&self, n: usize) {
         self.repo.lock().unwrap().overlap = n;
+    }
+
+    /// The repository's last push, as `GET /repos/{owner}/{repo}` tells it (RFC 3339).
+    pub fn pushed_at(&self, at: &str) {
+        self.repo.lock().unwrap().pushed_at = Some(at.to_string());
+    }
+
+    /// The workflow ids the fake was asked to enable, in order.
+    pub fn enabled(&self) -> Vec<String> {
+        self.repo.lock().unwrap().enabled.clone()
     }
 
     /// An issue that exists before the run (as another run left it).
@@ -265,7 +281,13 @@ fn serve(mut stream: TcpStream, repo: &Arc<Mutex<Repo>>, stop: &Arc<AtomicBool>)
         }) => (status, headers, body),
         None => {
             let (status, v) = handle(&call, repo);
-            (status, Vec::new(), v.to_string())
+            // A 204 has no body.
+            let text = if status == 204 {
+                String::new()
+            } else {
+                v.to_string()
+            };
+            (status, Vec::new(), text)
         }
     };
     let mut head = format!(
@@ -372,6 +394,20 @@ fn handle(call: &Call, repo: &Arc<Mutex<Repo>>) -> (u16, Value) {
             }
             i["updated_at"] = now().into();
             (200, i.clone())
+        }
+        ("GET", ["repos", owner, name]) => {
+            let pushed_at = r.pushed_at.clone().unwrap_or_else(now);
+            (
+                200,
+                json!({
+                    "full_name": format!("{owner}/{name}"), "private": false,
+                    "archived": false, "default_branch": "main", "pushed_at": pushed_at,
+                }),
+            )
+        }
+        ("PUT", ["repos", _, _, "actions", "workflows", id, "enable"]) => {
+            r.enabled.push(id.to_string());
+            (204, Value::Null)
         }
         _ => (404, json!({"message": "Not Found"})),
     }
