@@ -59,9 +59,9 @@ pub fn workflow_file(workflow_ref: &str) -> Option<String> {
     fits.then(|| name.to_string())
 }
 
-/// Days from `at` to `now`, whole days down.
+/// Days from `at` to `now`, whole days down (0 for a time ahead of the run's clock).
 fn days_since(now: OffsetDateTime, at: OffsetDateTime) -> i64 {
-    (now - at).whole_days()
+    (now - at).whole_days().max(0)
 }
 
 /// Whether re-enabling is due: the later of the last push and the last re-enable (the call
@@ -198,6 +198,9 @@ mod tests {
         assert!(due(now, ago(400), None));
         // Nothing known: better one call too many.
         assert!(due(now, None, None));
+        // A push ahead of the run's clock is recent.
+        assert!(!due(now, Some(now + time::Duration::days(2)), None));
+        assert_eq!(days_since(now, now + time::Duration::days(2)), 0);
     }
 
     #[test]
