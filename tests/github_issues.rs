@@ -55,14 +55,6 @@ fn labels(issue: &Value) -> Vec<String> {
         .collect()
 }
 
-fn issue_line(r: &SimReport) -> String {
-    r.log()
-        .into_iter()
-        .chain(r.annotations("warning"))
-        .find(|l| l.contains("GitHub issues:"))
-        .unwrap_or_else(|| panic!("no GitHub issues line:\n{r}"))
-}
-
 #[test]
 fn a_down_url_opens_one_issue_with_labels_assignees_and_the_reason() {
     let site = TestServer::start(vec![("/health", Behaviour::Status(503))]);
@@ -118,12 +110,15 @@ fn a_down_url_opens_one_issue_with_labels_assignees_and_the_reason() {
         );
         assert_eq!(c.header("x-github-api-version"), Some("2022-11-28"));
     }
-    assert!(issue_line(&r).contains("opened #1"), "{r}");
+    assert!(r.line_with("GitHub issues:").contains("opened #1"), "{r}");
     // A second run while still down: nothing new, no second issue.
     let again = sim(&github, &cache, 2, &site.url("/health")).run();
     assert_eq!(github.issues().len(), 1);
     assert!(github.comments(1).is_empty());
-    assert!(issue_line(&again).contains("nothing to do"), "{again}");
+    assert!(
+        again.line_with("GitHub issues:").contains("nothing to do"),
+        "{again}"
+    );
 }
 
 #[test]
@@ -168,7 +163,10 @@ fn a_changed_reason_comments_and_a_recovery_closes_with_the_duration() {
     let issue = &github.issues()[0];
     assert_eq!(issue["state"], "closed");
     assert_eq!(issue["state_reason"], "completed");
-    assert!(issue_line(&third).contains("closed #1"), "{third}");
+    assert!(
+        third.line_with("GitHub issues:").contains("closed #1"),
+        "{third}"
+    );
 }
 
 #[test]
@@ -379,7 +377,7 @@ fn rate_limits_are_honoured_within_the_budget() {
     let started = Instant::now();
     let r = sim(&github, &TempDir::new("issues-long"), 1, &site.url("/")).run();
     assert!(started.elapsed() < Duration::from_secs(20), "{r}");
-    let line = issue_line(&r);
+    let line = r.line_with("GitHub issues:");
     assert!(
         line.contains("rate limit") && line.contains("600s"),
         "{line}"
@@ -401,7 +399,7 @@ fn a_github_that_never_answers_ends_within_the_budget() {
     let took = started.elapsed();
     assert!(took < Duration::from_secs(30), "{took:?}\n{r}");
     assert_eq!(r.outcome(), "success", "{r}");
-    let line = issue_line(&r);
+    let line = r.line_with("GitHub issues:");
     assert!(
         line.contains(
             "cannot reach the GitHub API to list the open incident issues (no answer within 10s)"
@@ -427,7 +425,7 @@ fn hostile_text_stays_text() {
         ),
     ]);
     let r = sim(&github, &TempDir::new("issues-hostile"), 1, &site.url(path)).run();
-    let line = issue_line(&r);
+    let line = r.line_with("GitHub issues:");
     assert!(
         line.contains("GitHub answered HTTP 500 when asked to open an issue: boom"),
         "{line}"
@@ -565,7 +563,7 @@ fn refused_assignees_are_dropped_and_the_issue_opened() {
         .collect();
     assert_eq!(posts[0]["assignees"], serde_json::json!(["nobody-here"]));
     assert!(posts[1].get("assignees").is_none());
-    let line = issue_line(&r);
+    let line = r.line_with("GitHub issues:");
     assert!(
         line.contains("opened #1")
             && line.contains("GitHub refused the assignees nobody-here (Validation Failed)"),

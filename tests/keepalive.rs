@@ -6,7 +6,7 @@
 mod common;
 
 use common::fake_github::{Canned, FakeGitHub};
-use common::{Behaviour, Sim, SimReport, TempDir, TestServer};
+use common::{Behaviour, Sim, TempDir, TestServer};
 
 const TOKEN: &str = "ghs_keepalivetesttoken0123456789";
 
@@ -39,14 +39,6 @@ fn requests(github: &FakeGitHub) -> Vec<String> {
         .collect()
 }
 
-fn keepalive_line(r: &SimReport) -> String {
-    r.log()
-        .into_iter()
-        .chain(r.annotations("warning"))
-        .find(|l| l.contains("Keepalive:"))
-        .unwrap_or_else(|| panic!("no keepalive line:\n{r}"))
-}
-
 #[test]
 fn fifty_quiet_days_re_enable_the_workflow_once() {
     let site = TestServer::start(vec![("/", Behaviour::Status(200))]);
@@ -69,7 +61,8 @@ fn fifty_quiet_days_re_enable_the_workflow_once() {
     );
     assert_eq!(put.header("accept"), Some("application/vnd.github+json"));
     assert!(
-        keepalive_line(&r).ends_with("Keepalive: re-enabled healthcheck.yml (no push for 51 days)"),
+        r.line_with("Keepalive:")
+            .ends_with("Keepalive: re-enabled healthcheck.yml (no push for 51 days)"),
         "{r}"
     );
     assert!(r.annotations("warning").is_empty(), "{r}");
@@ -78,7 +71,8 @@ fn fifty_quiet_days_re_enable_the_workflow_once() {
     assert_eq!(r.outcome(), "success", "{r}");
     assert_eq!(github.calls().len(), 2, "{:?}", requests(&github));
     assert!(
-        keepalive_line(&r).contains("nothing to do (it re-enabled the workflow 0 days ago)"),
+        r.line_with("Keepalive:")
+            .contains("nothing to do (it re-enabled the workflow 0 days ago)"),
         "{r}"
     );
 }
@@ -95,7 +89,8 @@ fn the_workflow_is_named_by_its_file_in_github_workflow_ref() {
     assert_eq!(r.output("status").as_deref(), Some("down"), "{r}");
     assert_eq!(github.enabled(), ["uptime%20monitor.yaml"]);
     assert!(
-        keepalive_line(&r).ends_with("re-enabled uptime monitor.yaml (no push for 300 days)"),
+        r.line_with("Keepalive:")
+            .ends_with("re-enabled uptime monitor.yaml (no push for 300 days)"),
         "{r}"
     );
 }
@@ -110,7 +105,8 @@ fn recent_activity_makes_no_call() {
     assert_eq!(requests(&github), ["GET /repos/octo-org/octo-repo"]);
     assert!(github.enabled().is_empty());
     assert!(
-        keepalive_line(&r).ends_with("Keepalive: nothing to do (the last push was 49 days ago)"),
+        r.line_with("Keepalive:")
+            .ends_with("Keepalive: nothing to do (the last push was 49 days ago)"),
         "{r}"
     );
 }
@@ -165,7 +161,7 @@ fn a_403_names_actions_write_and_is_only_a_warning() {
         .run();
     assert_eq!(r.exit_code(), 0, "{r}");
     assert!(r.annotations("error").is_empty(), "{r}");
-    assert!(keepalive_line(&r).contains("actions: write"), "{r}");
+    assert!(r.line_with("Keepalive:").contains("actions: write"), "{r}");
     assert_eq!(
         requests(&github)
             .iter()
@@ -187,7 +183,7 @@ fn a_private_repository_needs_no_keepalive() {
     let r = sim(&github, &TempDir::new("keepalive-private"), &site.url("/")).run();
     assert_eq!(requests(&github), ["GET /repos/octo-org/octo-repo"]);
     assert!(
-        keepalive_line(&r)
+        r.line_with("Keepalive:")
             .contains("a private repository: GitHub's 60-day rule is for public ones"),
         "{r}"
     );
