@@ -561,8 +561,23 @@ async fn round(
             crate::github::issues::ChannelOutcome::Skipped("no URL changed this round".into())
         }
     };
-    let (((slack, slack_exit), cancelled), beat, (channels, channels_exit), issues) =
-        tokio::join!(tell, heartbeat, channels, issues);
+    // Keepalive once a run (the first round of a loop).
+    let last_kept = memory.as_ref().and_then(|m| m.state.keepalive_enabled);
+    let keepalive = async {
+        if pace.first {
+            keepalive(config, &report, &env.run, side, last_kept, deadline).await
+        } else {
+            None
+        }
+    };
+    let (((slack, slack_exit), cancelled), beat, (channels, channels_exit), issues, kept) =
+        tokio::join!(tell, heartbeat, channels, issues, keepalive);
+    if let Some(kept) = &kept {
+        tell_keepalive(log, kept);
+        if let (Some(at), Some(m)) = (kept.enabled_at(), memory.as_mut()) {
+            m.state.keepalive_enabled = Some(at);
+        }
+    }
     let mut exit = slack_exit.max(channels_exit);
     if issues_due {
         exit = exit.max(tell_issues(log, config, &issues));
@@ -1063,6 +1078,32 @@ async fn resolve(
         log.warn(&format!(
             "the outage message could not be marked resolved: {e}"
         ));
+    }
+}
+
+/// `keepalive`, when on and the run was not cancelled, by `deadline`.
+async fn keepalive(
+    config: &Config,
+    report: &RunReport,
+    run: &RunContext,
+    side: &reqwest::Client,
+    last: Option<time::OffsetDateTime>,
+    deadline: Instant,
+) -> Option<crate::github::keepalive::Outcome> {
+    if !config.keepalive || report.cancelled.is_some() {
+        return None;
+    }
+    let token = config.slack.github_token.as_deref();
+    let now = report.started_at;
+    Some(crate::github::keepalive::run(side, run, token, last, now, deadline).await)
+}
+
+/// The keepalive line: a failure is a warning, never a failed step (it is no notification, and
+/// the schedule still runs; the next run tries again).
+fn tell_keepalive(log: Log, outcome: &crate::github::keepalive::Outcome) {
+    match outcome {
+        crate::github::keepalive::Outcome::Failed(_) => log.warn(&outcome.describe()),
+        _ => log.info(&outcome.describe()),
     }
 }
 

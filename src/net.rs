@@ -1,7 +1,8 @@
 //! HTTP plumbing every request shares. It owns the trust store (the compiled-in webpki roots,
 //! `ca-cert`, and the file `SSL_CERT_FILE` names), the one client for the side channels (Slack,
 //! the restart hook, the heartbeat and the GitHub API), body reads with a size cap,
-//! `Retry-After`, and transport errors in words. The URL checks build their own client (their
+//! `Retry-After`, transport errors in words, and the side channels' one retry loop (`retry`).
+//! The URL checks build their own client (their
 //! redirect rules, `insecure`) on the same trust store.
 
 use std::error::Error as StdError;
@@ -11,6 +12,8 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::{Client, ClientBuilder, Response};
+
+pub mod retry;
 
 /// Every client says who it is.
 pub const USER_AGENT: &str = concat!("upcheck/", env!("CARGO_PKG_VERSION"));
@@ -239,6 +242,15 @@ impl fmt::Display for Transport {
             Transport::Tls(problem) => write!(f, "TLS handshake failed: {problem}"),
             Transport::Other(detail) => write!(f, "connection failed: {detail}"),
         }
+    }
+}
+
+/// Why a request that had `limit` got no answer, in words: "no answer within 10s" for a
+/// timeout, else the transport's words.
+pub fn unanswered(e: &reqwest::Error, limit: Duration) -> String {
+    match classify(e) {
+        Transport::Timeout => format!("no answer within {}s", limit.as_secs_f64().ceil() as u64),
+        other => other.to_string(),
     }
 }
 

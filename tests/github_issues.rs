@@ -55,14 +55,6 @@ fn labels(issue: &Value) -> Vec<String> {
         .collect()
 }
 
-fn issue_line(r: &SimReport) -> String {
-    r.log()
-        .into_iter()
-        .chain(r.annotations("warning"))
-        .find(|l| l.contains("GitHub issues:"))
-        .unwrap_or_else(|| panic!("no GitHub issues line:\n{r}"))
-}
-
 #[test]
 fn a_down_url_opens_one_issue_with_labels_assignees_and_the_reason() {
     let site = TestServer::start(vec![("/health", Behaviour::Status(503))]);
@@ -118,12 +110,15 @@ fn a_down_url_opens_one_issue_with_labels_assignees_and_the_reason() {
         );
         assert_eq!(c.header("x-github-api-version"), Some("2022-11-28"));
     }
-    assert!(issue_line(&r).contains("opened #1"), "{r}");
+    assert!(r.line_with("GitHub issues:").contains("opened #1"), "{r}");
     // A second run while still down: nothing new, no second issue.
     let again = sim(&github, &cache, 2, &site.url("/health")).run();
     assert_eq!(github.issues().len(), 1);
     assert!(github.comments(1).is_empty());
-    assert!(issue_line(&again).contains("nothing to do"), "{again}");
+    assert!(
+        again.line_with("GitHub issues:").contains("nothing to do"),
+        "{again}"
+    );
 }
 
 #[test]
@@ -168,7 +163,10 @@ fn a_changed_reason_comments_and_a_recovery_closes_with_the_duration() {
     let issue = &github.issues()[0];
     assert_eq!(issue["state"], "closed");
     assert_eq!(issue["state_reason"], "completed");
-    assert!(issue_line(&third).contains("closed #1"), "{third}");
+    assert!(
+        third.line_with("GitHub issues:").contains("closed #1"),
+        "{third}"
+    );
 }
 
 #[test]
@@ -245,47 +243,35 @@ fn a_lost_state_finds_the_open_issue_and_closes_the_right_one() {
 
 #[test]
 fn two_overlapping_runs_leave_one_open_issue() {
-    // The runs overlap only when both list before either opens; on a loaded machine one may
-    // start late enough to miss the barrier, so the scenario is tried again (up to three
-    // times) until the race has happened. Every try must leave exactly one open issue.
-    for _ in 0..3 {
-        let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
-        let github = FakeGitHub::start();
-        // Both runs list before either opens.
-        github.list_barrier(2);
-        let url = site.url("/");
-        let runs: Vec<_> = (1..=2)
-            .map(|n| {
-                let s = sim(&github, &TempDir::new("issues-overlap"), n, &url);
-                std::thread::spawn(move || s.run())
-            })
-            .collect();
-        let reports: Vec<SimReport> = runs.into_iter().map(|h| h.join().unwrap()).collect();
-        let open = github.open_issues();
-        assert_eq!(open.len(), 1, "{open:#?}\n{}\n{}", reports[0], reports[1]);
-        if github.issues().len() != 2 {
-            continue; // no race this time: one run saw the other's issue
-        }
-        // The race did happen: both opened one, and the younger closed itself.
-        let kept = open[0]["number"].as_u64().unwrap();
-        assert_eq!(kept, 1);
-        for issue in github.issues() {
-            let n = issue["number"].as_u64().unwrap();
-            if n != kept {
-                assert_eq!(issue["state_reason"], "not_planned");
-                let comments = github.comments(n);
-                assert!(
-                    comments
-                        .iter()
-                        .any(|c| c.contains(&format!("duplicate of #{kept}"))),
-                    "{comments:#?}"
-                );
-            }
-        }
-        assert!(github.comments(kept).is_empty());
-        return;
-    }
-    panic!("in three tries the two runs never overlapped");
+    let site = TestServer::start(vec![("/", Behaviour::Status(503))]);
+    let github = FakeGitHub::start();
+    // Each run's first listing sees the repository as it was before either opened an issue,
+    // so both open one, whenever each of them started.
+    github.overlap(2);
+    let url = site.url("/");
+    let runs: Vec<_> = (1..=2)
+        .map(|n| {
+            let s = sim(&github, &TempDir::new("issues-overlap"), n, &url)
+                .arg(&format!("--token={TOKEN}{n}"));
+            std::thread::spawn(move || s.run())
+        })
+        .collect();
+    let reports: Vec<SimReport> = runs.into_iter().map(|h| h.join().unwrap()).collect();
+    let open = github.open_issues();
+    assert_eq!(open.len(), 1, "{open:#?}\n{}\n{}", reports[0], reports[1]);
+    // Both opened one, and the younger was closed as a duplicate of the older.
+    assert_eq!(github.issues().len(), 2, "{:#?}", github.issues());
+    let kept = open[0]["number"].as_u64().unwrap();
+    assert_eq!(kept, 1);
+    let younger = &github.issues()[1];
+    assert_eq!(younger["state"], "closed");
+    assert_eq!(younger["state_reason"], "not_planned");
+    let comments = github.comments(2);
+    assert!(
+        comments.iter().any(|c| c.contains("duplicate of #1")),
+        "{comments:#?}"
+    );
+    assert!(github.comments(kept).is_empty());
 }
 
 #[test]
@@ -391,7 +377,7 @@ fn rate_limits_are_honoured_within_the_budget() {
     let started = Instant::now();
     let r = sim(&github, &TempDir::new("issues-long"), 1, &site.url("/")).run();
     assert!(started.elapsed() < Duration::from_secs(20), "{r}");
-    let line = issue_line(&r);
+    let line = r.line_with("GitHub issues:");
     assert!(
         line.contains("rate limit") && line.contains("600s"),
         "{line}"
@@ -413,7 +399,7 @@ fn a_github_that_never_answers_ends_within_the_budget() {
     let took = started.elapsed();
     assert!(took < Duration::from_secs(30), "{took:?}\n{r}");
     assert_eq!(r.outcome(), "success", "{r}");
-    let line = issue_line(&r);
+    let line = r.line_with("GitHub issues:");
     assert!(
         line.contains(
             "cannot reach the GitHub API to list the open incident issues (no answer within 10s)"
@@ -439,7 +425,7 @@ fn hostile_text_stays_text() {
         ),
     ]);
     let r = sim(&github, &TempDir::new("issues-hostile"), 1, &site.url(path)).run();
-    let line = issue_line(&r);
+    let line = r.line_with("GitHub issues:");
     assert!(
         line.contains("GitHub answered HTTP 500 when asked to open an issue: boom"),
         "{line}"
@@ -577,7 +563,7 @@ fn refused_assignees_are_dropped_and_the_issue_opened() {
         .collect();
     assert_eq!(posts[0]["assignees"], serde_json::json!(["nobody-here"]));
     assert!(posts[1].get("assignees").is_none());
-    let line = issue_line(&r);
+    let line = r.line_with("GitHub issues:");
     assert!(
         line.contains("opened #1")
             && line.contains("GitHub refused the assignees nobody-here (Validation Failed)"),

@@ -235,6 +235,20 @@ fn run_chromium(bin: &Path, proxy_port: u16, page: &Path, extra: &[String]) -> S
     reader.join().unwrap()
 }
 
+/// A 1200×2100 screenshot of `page` (with `extra` flags) written to `target/<name>`, anew:
+/// its path.
+fn screenshot(bin: &Path, proxy_port: u16, page: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let shot = target_dir().join(name);
+    let _ = std::fs::remove_file(&shot);
+    let mut flags = vec![
+        format!("--screenshot={}", shot.display()),
+        "--window-size=1200,2100".to_string(),
+    ];
+    flags.extend(extra.iter().map(ToString::to_string));
+    run_chromium(bin, proxy_port, page, &flags);
+    shot
+}
+
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -273,29 +287,14 @@ fn the_page_renders_in_chromium_with_no_network_request() {
 
     let rec = recorder();
     let dom = run_chromium(&bin, rec.port, &page, &["--dump-dom".into()]);
-    let shot = target_dir().join("status-page.png");
-    let _ = std::fs::remove_file(&shot);
-    run_chromium(
-        &bin,
-        rec.port,
-        &page,
-        &[
-            format!("--screenshot={}", shot.display()),
-            "--window-size=1200,2100".into(),
-        ],
-    );
+    let shot = screenshot(&bin, rec.port, &page, "status-page.png", &[]);
     // Dark: Chromium reports prefers-color-scheme: dark.
-    let dark = target_dir().join("status-page-dark.png");
-    let _ = std::fs::remove_file(&dark);
-    run_chromium(
+    let dark = screenshot(
         &bin,
         rec.port,
         &page,
-        &[
-            format!("--screenshot={}", dark.display()),
-            "--window-size=1200,2100".into(),
-            "--force-dark-mode".into(),
-        ],
+        "status-page-dark.png",
+        &["--force-dark-mode"],
     );
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
@@ -652,17 +651,7 @@ fn the_binary_writes_a_site_over_many_runs_that_renders_in_chromium() {
     let page = site.join("index.html");
     let rec = recorder();
     let dom = run_chromium(&bin, rec.port, &page, &["--dump-dom".into()]);
-    let shot = target_dir().join("status-site.png");
-    let _ = std::fs::remove_file(&shot);
-    run_chromium(
-        &bin,
-        rec.port,
-        &page,
-        &[
-            format!("--screenshot={}", shot.display()),
-            "--window-size=1200,2100".into(),
-        ],
-    );
+    let shot = screenshot(&bin, rec.port, &page, "status-site.png", &[]);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
         rec.page_requests(),

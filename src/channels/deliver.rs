@@ -3,13 +3,14 @@
 //! final, and every channel has the same time budget as Slack. Receivers' text is untrusted: only
 //! a short code or message made of plain characters is repeated, bodies are read up to a cap.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::Client;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::Channel;
+use crate::net::retry::{self, Attempt, Failed};
 use crate::net::Body;
 
 /// A channel's delivery, retries included, ends within this (Slack's budget).
@@ -124,17 +125,22 @@ pub fn answer_words(status: u16, words: Option<String>, body: &Body) -> String {
     }
 }
 
-/// Backoff for retried 5xx and connection errors: 1 s, 2 s, 4 s, …
-pub fn backoff(tries: u32) -> Duration {
-    Duration::from_secs(1u64 << tries.saturating_sub(1).min(4))
-}
-
 /// Judge an answer as `channel` does.
 fn judge(channel: Channel, status: u16, body: &Body, retry_after: Option<Duration>) -> Try {
     match channel {
         Channel::Discord => super::discord::judge(status, body, retry_after),
         Channel::Teams => super::teams::judge(status, body, retry_after),
         Channel::Webhook => super::webhook::judge(status, body, retry_after),
+    }
+}
+
+impl From<Try> for Attempt<(), (String, Option<String>)> {
+    fn from(t: Try) -> Self {
+        match t {
+            Try::Delivered => Attempt::Done(()),
+            Try::Rejected { answer, hint } => Attempt::Final((answer, hint)),
+            Try::Retry { why, after } => Attempt::Retry { why, after },
+        }
     }
 }
 
@@ -147,53 +153,29 @@ pub async fn deliver_within(
     cancel: &CancellationToken,
     budget: Duration,
 ) -> Result<Delivered, ChannelError> {
-    let started = Instant::now();
     let target = channel.target();
-    let mut tries = 0;
-    let mut last = String::from("no answer");
-    loop {
-        let left = budget.saturating_sub(started.elapsed());
-        if left.is_zero() {
-            return Err(ChannelError::GaveUp {
-                target,
-                tries,
-                last,
-            });
-        }
-        tries += 1;
-        let outcome = tokio::select! {
-            outcome = send_once(client, channel, request, left.min(REQUEST_TIMEOUT)) => outcome,
-            () = cancel.cancelled() => return Err(ChannelError::Cancelled),
-        };
-        let wait = match outcome {
-            Try::Delivered => return Ok(Delivered { tries }),
-            Try::Rejected { answer, hint } => {
-                return Err(ChannelError::Rejected {
-                    target,
-                    answer,
-                    hint,
-                })
-            }
-            Try::Retry { why, after } => {
-                last = why;
-                after.map_or_else(|| backoff(tries), |a| a.min(MAX_RETRY_AFTER))
-            }
-        };
-        let left = budget.saturating_sub(started.elapsed());
-        if wait >= left {
-            return Err(ChannelError::GaveUp {
-                target,
-                tries,
-                last: format!(
-                    "{last}; the next try would be after the {}s limit",
-                    budget.as_secs()
-                ),
-            });
-        }
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            () = cancel.cancelled() => return Err(ChannelError::Cancelled),
-        }
+    let limits = retry::Limits {
+        budget,
+        request: REQUEST_TIMEOUT,
+        max_retry_after: MAX_RETRY_AFTER,
+    };
+    match retry::retry_within(limits, cancel, |timeout| {
+        send_once(client, channel, request, timeout)
+    })
+    .await
+    {
+        Ok(((), tries)) => Ok(Delivered { tries }),
+        Err(Failed::Final((answer, hint))) => Err(ChannelError::Rejected {
+            target,
+            answer,
+            hint,
+        }),
+        Err(Failed::GaveUp { tries, last }) => Err(ChannelError::GaveUp {
+            target,
+            tries,
+            last,
+        }),
+        Err(Failed::Cancelled) => Err(ChannelError::Cancelled),
     }
 }
 

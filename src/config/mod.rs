@@ -190,6 +190,8 @@ pub struct Config {
     pub rounds: Option<crate::rounds::Schedule>,
     /// `quiet-hours` and `maintenance`: when outages are recorded but not announced.
     pub windows: crate::window::Windows,
+    /// `keepalive`: re-enable the workflow after 50 quiet days (with `slack.github_token`).
+    pub keepalive: bool,
     /// Values to mask before anything is sent or printed.
     pub secrets: Vec<String>,
 }
@@ -472,6 +474,14 @@ impl Config {
         let issues = issue_settings(&raw)?;
         let rounds = schedule(&raw)?;
         let windows = windows(&raw)?;
+        let keepalive = boolean("keepalive", &raw.keepalive, false)?;
+        if keepalive && raw.github_token.is_none() {
+            return Err(InputError::new(
+                "github_token",
+                "keepalive is true but no token is given",
+                "give a token that may enable workflows (in a workflow the default ${{ github.token }} with `permissions: actions: write`)",
+            ));
+        }
 
         secrets.retain(|s| !s.trim().is_empty());
         secrets.sort();
@@ -493,6 +503,7 @@ impl Config {
             issues,
             rounds,
             windows,
+            keepalive,
             secrets,
         })
     }

@@ -193,7 +193,7 @@ inputs! {
     webhook_url: "webhook-url" <"URL"> Text, Whole;
     /// Key for the HMAC-SHA256 signature of the webhook body (X-Upcheck-Signature)
     webhook_secret: "webhook-secret" <"SECRET"> Text, Whole;
-    /// GitHub token for run details and the incident issues
+    /// GitHub token for run details, the incident issues and keepalive
     github_token: "github_token" / "github-token" <"TOKEN"> Text, Whole;
     /// jtalk compatibility: true is --retry-on any, false is --retry-on transient
     retry_all: "retry-all" <"BOOL"> Switch, No;
@@ -245,6 +245,8 @@ inputs! {
     issue_labels: "issue-labels" <"LIST"> Text, No;
     /// GitHub logins assigned to the incident issues, comma-separated
     issue_assignees: "issue-assignees" <"LOGINS"> Text, No;
+    /// Re-enable this workflow through GitHub's API after 50 days without a push, so that the 60-day rule never disables its schedule; needs `permissions: actions: write` [default: false]
+    keepalive: "keepalive" <"BOOL"> Switch, No;
     /// Write a static status page, badges and history.json into this directory
     status_dir: "status-dir" <"DIR"> Text, No;
     /// The status page's title [default: Status]

@@ -585,3 +585,23 @@ fn windows_are_read_and_a_bad_one_names_its_input() {
     assert_eq!(e.input, "maintenance");
     assert!(e.problem.contains("ends before it starts"), "{e}");
 }
+
+#[test]
+fn keepalive_is_off_by_default_and_needs_a_token() {
+    let c = config(&[("url", "http://a/")]).unwrap();
+    assert!(!c.keepalive);
+    let c = config(&[
+        ("url", "http://a/"),
+        ("keepalive", "true"),
+        ("github_token", "t"),
+    ])
+    .unwrap();
+    assert!(c.keepalive);
+    let e = error(&[("url", "http://a/"), ("keepalive", "true")]);
+    assert_eq!(
+        e.to_string(),
+        "input `github_token`: keepalive is true but no token is given; give a token that may enable workflows (in a workflow the default ${{ github.token }} with `permissions: actions: write`)"
+    );
+    let e = error(&[("url", "http://a/"), ("keepalive", "yes please")]);
+    assert!(e.to_string().starts_with("input `keepalive`:"), "{e}");
+}

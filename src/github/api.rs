@@ -1,10 +1,11 @@
-//! The few GitHub REST calls behind Slack's `message`, `author`, `job` and `took` fields: the
-//! commit, and this run's jobs. A token without the needed permission is explained (GitHub names
-//! it in `X-Accepted-GitHub-Permissions`), never fatal.
+//! The few GitHub REST calls behind Slack's `message`, `author`, `job` and `took` fields (the
+//! commit, and this run's jobs) and behind `keepalive` (the repository, and enabling a
+//! workflow). A token without the needed permission is explained (GitHub names it in
+//! `X-Accepted-GitHub-Permissions`), never fatal.
 
 use std::time::Duration;
 
-use reqwest::Client;
+use reqwest::{Client, Method};
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -30,6 +31,8 @@ pub enum ApiError {
     Unreachable { what: &'static str, why: String },
     #[error("no job named {0:?} in this run")]
     JobNotFound(String),
+    #[error("no time was left before the step's deadline to {what}")]
+    OutOfTime { what: &'static str },
 }
 
 /// The commit a run is about.
@@ -55,6 +58,30 @@ pub struct Api<'a> {
     pub token: Option<&'a str>,
 }
 
+/// A GitHub REST call with `token`, as GitHub asks to be called (its JSON media type and API
+/// version).
+pub fn rest_request(
+    client: &Client,
+    method: Method,
+    url: String,
+    token: &str,
+) -> reqwest::RequestBuilder {
+    client
+        .request(method, url)
+        .bearer_auth(token)
+        .header(reqwest::header::ACCEPT, "application/vnd.github+json")
+        .header("X-GitHub-Api-Version", "2022-11-28")
+}
+
+/// The repository, as `GET /repos/{owner}/{repo}` tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repository {
+    /// The last push to any of its branches.
+    pub pushed_at: Option<OffsetDateTime>,
+    pub private: bool,
+    pub archived: bool,
+}
+
 impl Api<'_> {
     async fn get(
         &self,
@@ -62,22 +89,29 @@ impl Api<'_> {
         what: &'static str,
         permission: &str,
     ) -> Result<Value, ApiError> {
+        self.call(Method::GET, path, what, permission, TIMEOUT)
+            .await
+    }
+
+    /// One call, within `limit` (at most `TIMEOUT`); an empty answer (204) is `Value::Null`.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        what: &'static str,
+        permission: &str,
+        limit: Duration,
+    ) -> Result<Value, ApiError> {
         let token = self.token.ok_or(ApiError::NoToken)?;
-        let request = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .header(reqwest::header::ACCEPT, "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", "2022-11-28")
-            .timeout(TIMEOUT);
+        let limit = limit.min(TIMEOUT);
+        if limit.is_zero() {
+            return Err(ApiError::OutOfTime { what });
+        }
+        let request =
+            rest_request(self.client, method, format!("{}{path}", self.base), token).timeout(limit);
         let response = request.send().await.map_err(|e| ApiError::Unreachable {
             what,
-            why: match crate::net::classify(&e) {
-                crate::net::Transport::Timeout => {
-                    format!("no answer within {}s", TIMEOUT.as_secs())
-                }
-                other => other.to_string(),
-            },
+            why: crate::net::unanswered(&e, limit),
         })?;
         let status = response.status().as_u16();
         if status == 403 {
@@ -107,10 +141,57 @@ impl Api<'_> {
                 why: format!("the answer is larger than {} MiB", MAX_ANSWER >> 20),
             });
         }
+        if body.bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
         serde_json::from_slice(&body.bytes).map_err(|_| ApiError::Unreachable {
             what,
             why: "the answer was not JSON".into(),
         })
+    }
+
+    /// `GET /repos/{repository}`, within `limit`.
+    pub async fn repository(
+        &self,
+        repository: &str,
+        limit: Duration,
+    ) -> Result<Repository, ApiError> {
+        let v = self
+            .call(
+                Method::GET,
+                &format!("/repos/{repository}"),
+                "read the repository",
+                "contents: read",
+                limit,
+            )
+            .await?;
+        Ok(Repository {
+            pushed_at: v["pushed_at"].as_str().and_then(|s| {
+                OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+            }),
+            private: v["private"].as_bool().unwrap_or(false),
+            archived: v["archived"].as_bool().unwrap_or(false),
+        })
+    }
+
+    /// `PUT /repos/{repository}/actions/workflows/{workflow}/enable` (a workflow's id or file
+    /// name), within `limit`.
+    pub async fn enable_workflow(
+        &self,
+        repository: &str,
+        workflow: &str,
+        limit: Duration,
+    ) -> Result<(), ApiError> {
+        let id = path_segment(workflow);
+        self.call(
+            Method::PUT,
+            &format!("/repos/{repository}/actions/workflows/{id}/enable"),
+            "re-enable this workflow",
+            "actions: write",
+            limit,
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn commit(&self, repository: &str, sha: &str) -> Result<Commit, ApiError> {
@@ -152,6 +233,19 @@ impl Api<'_> {
     }
 }
 
+/// `s` as one URL path segment: every byte but letters, digits and `-._~` percent-encoded.
+fn path_segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// `actions=read; contents=read` → `actions: read, contents: read`.
 fn permission_words(header: &str) -> String {
     header
@@ -189,6 +283,12 @@ pub fn find_job(jobs: &[Value], key: &str) -> Option<Job> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn workflow_files_are_one_path_segment() {
+        assert_eq!(path_segment("healthcheck.yml"), "healthcheck.yml");
+        assert_eq!(path_segment("up check/x.yaml"), "up%20check%2Fx.yaml");
+    }
 
     #[test]
     fn permissions_in_words() {

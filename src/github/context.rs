@@ -13,6 +13,9 @@ pub struct RunContext {
     pub run_number: Option<String>,
     pub run_attempt: Option<String>,
     pub workflow: Option<String>,
+    /// `GITHUB_WORKFLOW_REF`: `owner/repo/.github/workflows/file.yml@ref` of the workflow that
+    /// started the run (the caller's, when a reusable workflow runs this step).
+    pub workflow_ref: Option<String>,
     pub job: Option<String>,
     pub git_ref: Option<String>,
     pub sha: Option<String>,
@@ -59,6 +62,7 @@ impl RunContext {
             run_number: get("GITHUB_RUN_NUMBER"),
             run_attempt: get("GITHUB_RUN_ATTEMPT"),
             workflow: get("GITHUB_WORKFLOW"),
+            workflow_ref: get("GITHUB_WORKFLOW_REF"),
             job: get("GITHUB_JOB"),
             git_ref: get("GITHUB_REF"),
             sha: get("GITHUB_SHA"),

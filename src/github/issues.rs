@@ -159,16 +159,10 @@ impl Issues<'_> {
                 return Err(IssueError::OutOfTime { what });
             }
             let limit = left.min(REQUEST_TIMEOUT);
-            let mut request = self
-                .client
-                .request(
-                    method.clone(),
-                    format!("{}/repos/{}{path}", self.base, self.repo),
-                )
-                .bearer_auth(self.token)
-                .header(reqwest::header::ACCEPT, "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                .timeout(limit);
+            let url = format!("{}/repos/{}{path}", self.base, self.repo);
+            let mut request =
+                crate::github::api::rest_request(self.client, method.clone(), url, self.token)
+                    .timeout(limit);
             if let Some(body) = body {
                 request = request.json(body);
             }
@@ -178,12 +172,7 @@ impl Issues<'_> {
             };
             let response = sent.map_err(|e| IssueError::Unreachable {
                 what,
-                why: match crate::net::classify(&e) {
-                    crate::net::Transport::Timeout => {
-                        format!("no answer within {}s", limit.as_secs_f64().ceil() as u64)
-                    }
-                    other => other.to_string(),
-                },
+                why: crate::net::unanswered(&e, limit),
             })?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();

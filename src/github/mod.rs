@@ -7,6 +7,7 @@ pub mod commands;
 pub mod context;
 pub mod incident;
 pub mod issues;
+pub mod keepalive;
 pub mod outputs;
 pub mod summary;
 

@@ -3,12 +3,14 @@
 //! rejections are final, and the whole phase has one time budget. Every failure says what Slack
 //! answered and what to do about it; Slack's text is treated as untrusted.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::Client;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use url::Url;
+
+use crate::net::retry::{self, Attempt, Failed};
 
 /// The whole Slack phase, retries included, ends within this.
 pub const BUDGET: Duration = crate::deadline::NOTIFY_BUDGET;
@@ -255,9 +257,14 @@ fn safe_code(s: &str) -> String {
     cleaned.trim().to_string()
 }
 
-/// Backoff for retried 5xx and connection errors: 1 s, 2 s, 4 s, …
-fn backoff(tries: u32) -> Duration {
-    Duration::from_secs(1u64 << tries.saturating_sub(1).min(4))
+impl From<Try> for Attempt<(Option<String>, Option<String>), (String, String)> {
+    fn from(t: Try) -> Self {
+        match t {
+            Try::Delivered { channel, ts } => Attempt::Done((channel, ts)),
+            Try::Rejected { answer, code } => Attempt::Final((answer, code)),
+            Try::Retry { why, after } => Attempt::Retry { why, after },
+        }
+    }
 }
 
 /// Send `payload` (the webhook body; `channel` is added for the Web API) within `budget`.
@@ -268,53 +275,29 @@ pub async fn deliver_within(
     cancel: &CancellationToken,
     budget: Duration,
 ) -> Result<Delivered, SlackError> {
-    let started = Instant::now();
     let target = to.describe();
-    let mut tries = 0;
-    let mut last = String::from("no answer");
-    loop {
-        let left = budget.saturating_sub(started.elapsed());
-        if left.is_zero() {
-            return Err(SlackError::GaveUp {
-                target,
-                tries,
-                last,
-            });
-        }
-        tries += 1;
-        let outcome = tokio::select! {
-            outcome = send_once(client, to, payload, left.min(REQUEST_TIMEOUT)) => outcome,
-            () = cancel.cancelled() => return Err(SlackError::Cancelled),
-        };
-        let wait = match outcome {
-            Try::Delivered { channel, ts } => return Ok(Delivered { tries, channel, ts }),
-            Try::Rejected { answer, code } => {
-                return Err(SlackError::Rejected {
-                    target,
-                    answer,
-                    code,
-                })
-            }
-            Try::Retry { why, after } => {
-                last = why;
-                after.map_or_else(|| backoff(tries), |a| a.min(MAX_RETRY_AFTER))
-            }
-        };
-        let left = budget.saturating_sub(started.elapsed());
-        if wait >= left {
-            return Err(SlackError::GaveUp {
-                target,
-                tries,
-                last: format!(
-                    "{last}; the next try would be after the {}s limit",
-                    budget.as_secs()
-                ),
-            });
-        }
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            () = cancel.cancelled() => return Err(SlackError::Cancelled),
-        }
+    let limits = retry::Limits {
+        budget,
+        request: REQUEST_TIMEOUT,
+        max_retry_after: MAX_RETRY_AFTER,
+    };
+    match retry::retry_within(limits, cancel, |timeout| {
+        send_once(client, to, payload, timeout)
+    })
+    .await
+    {
+        Ok(((channel, ts), tries)) => Ok(Delivered { tries, channel, ts }),
+        Err(Failed::Final((answer, code))) => Err(SlackError::Rejected {
+            target,
+            answer,
+            code,
+        }),
+        Err(Failed::GaveUp { tries, last }) => Err(SlackError::GaveUp {
+            target,
+            tries,
+            last,
+        }),
+        Err(Failed::Cancelled) => Err(SlackError::Cancelled),
     }
 }
 
@@ -472,11 +455,5 @@ mod tests {
                 "https://slack.com/api/chat.update"
             ]
         );
-    }
-
-    #[test]
-    fn backoff_doubles() {
-        let secs: Vec<u64> = (1..=6).map(|n| backoff(n).as_secs()).collect();
-        assert_eq!(secs, [1, 2, 4, 8, 16, 16]);
     }
 }

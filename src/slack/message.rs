@@ -108,6 +108,42 @@ fn recovery_uptime(r: &crate::report::UrlResult) -> Option<String> {
     Some(format!("7-day uptime {}", crate::history::percent(ratio)))
 }
 
+/// `lines` packed, in order, into mrkdwn sections of at most `SECTION_CHARS`, until the lines
+/// so far would pass `max_chars` or a new section would be the `max_sections`-th: the section
+/// blocks and how many lines they hold.
+fn pack_sections(
+    lines: impl IntoIterator<Item = String>,
+    max_chars: usize,
+    max_sections: usize,
+) -> (Vec<Value>, usize) {
+    let mut sections: Vec<String> = Vec::new();
+    let (mut total, mut shown) = (0, 0);
+    for line in lines {
+        if total + line.len() > max_chars {
+            break;
+        }
+        match sections.last_mut() {
+            Some(text) if text.len() + 1 + line.len() <= SECTION_CHARS => {
+                text.push('\n');
+                text.push_str(&line);
+            }
+            _ => {
+                if sections.len() >= max_sections {
+                    break;
+                }
+                sections.push(line.clone());
+            }
+        }
+        total += line.len() + 1;
+        shown += 1;
+    }
+    let blocks = sections
+        .into_iter()
+        .map(|text| json!({"type": "section", "text": {"type": "mrkdwn", "text": text}}))
+        .collect();
+    (blocks, shown)
+}
+
 /// The payload for an incoming webhook; `chat.postMessage` adds its `channel`.
 pub fn render(
     view: &RunView,
@@ -129,33 +165,10 @@ pub fn render(
     }
     // URL lines, failing first, packed into sections; what does not fit is counted.
     let reserved = 5; // restart line, overflow line, fields, context, and one spare
-    let mut sections: Vec<String> = Vec::new();
-    let mut total = 0;
-    let mut shown = 0;
     let rows = view.worst_first();
-    for v in &rows {
-        let line = url_line(v);
-        if total + line.len() > TOTAL_URL_CHARS {
-            break;
-        }
-        match sections.last_mut() {
-            Some(text) if text.len() + 1 + line.len() <= SECTION_CHARS => {
-                text.push('\n');
-                text.push_str(&line);
-            }
-            _ => {
-                if blocks.len() + sections.len() + reserved >= MAX_BLOCKS {
-                    break;
-                }
-                sections.push(line.clone());
-            }
-        }
-        total += line.len() + 1;
-        shown += 1;
-    }
-    for text in sections {
-        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": text}}));
-    }
+    let room = MAX_BLOCKS.saturating_sub(blocks.len() + reserved);
+    let (sections, shown) = pack_sections(rows.iter().map(|v| url_line(v)), TOTAL_URL_CHARS, room);
+    blocks.extend(sections);
     if shown < rows.len() {
         let more = rows.len() - shown;
         let summary = match ctx.run_url() {
@@ -332,9 +345,7 @@ pub fn render_digest(d: &crate::history::run::DigestReport, ctx: &RunContext) ->
         "text": {"type": "plain_text", "text": clip(&format!("📊 {title}"), HEADER_CHARS), "emoji": true}
     })];
     // URL lines, packed into sections; what does not fit is counted.
-    let mut sections: Vec<String> = Vec::new();
-    let (mut total, mut shown) = (0, 0);
-    for u in &d.urls {
+    let lines = d.urls.iter().map(|u| {
         let dot = match u.uptime.ratio {
             None => emoji(Status::Unknown),
             Some(r) if r >= 0.999 => emoji(Status::Up),
@@ -353,27 +364,10 @@ pub fn render_digest(d: &crate::history::run::DigestReport, ctx: &RunContext) ->
             let n = u.incidents.len();
             line.push_str(&format!(" · {n} incident{}", if n == 1 { "" } else { "s" }));
         }
-        if total + line.len() > TOTAL_URL_CHARS / 2 {
-            break;
-        }
-        match sections.last_mut() {
-            Some(text) if text.len() + 1 + line.len() <= SECTION_CHARS => {
-                text.push('\n');
-                text.push_str(&line);
-            }
-            _ => {
-                if sections.len() + 8 >= MAX_BLOCKS {
-                    break;
-                }
-                sections.push(line.clone());
-            }
-        }
-        total += line.len() + 1;
-        shown += 1;
-    }
-    for text in sections {
-        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": text}}));
-    }
+        line
+    });
+    let (sections, shown) = pack_sections(lines, TOTAL_URL_CHARS / 2, MAX_BLOCKS - 8);
+    blocks.extend(sections);
     if shown < d.urls.len() {
         blocks.push(json!({"type": "context", "elements": [
             {"type": "mrkdwn", "text": format!("and {} more URLs, see the `uptime` output", d.urls.len() - shown)}

@@ -44,6 +44,13 @@ pub struct State {
     /// When the last Slack digest was sent (for `digest`: once per period).
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub digest_sent: Option<OffsetDateTime>,
+    /// When `keepalive` last re-enabled the workflow (absent until it first did).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub keepalive_enabled: Option<OffsetDateTime>,
     /// Every URL's history, by the keys of `urls` (absent before version 3). Read on its own
     /// by `load`, so that damage there costs only the history.
     #[serde(default, skip_deserializing)]
@@ -74,6 +81,7 @@ impl Default for State {
             urls: BTreeMap::new(),
             heal_called: None,
             digest_sent: None,
+            keepalive_enabled: None,
             history: History::new(),
         }
     }

@@ -1,8 +1,11 @@
-//! A fake GitHub issues API with state, for the incident-issue tests: it keeps the issues and
-//! comments it was sent (list with `state`, `labels`, `per_page` and `page`; create; comment;
-//! edit and close), so several runs, or two at once, see the same repository. Scripted answers
-//! (`script`) are served first, one per request, for 403s, rate limits and hangs; `list_delay`
-//! slows every listing down, so two overlapping runs both list before either opens.
+//! A fake GitHub API with state, for the incident-issue and keepalive tests: it keeps the issues
+//! and comments it was sent (list with `state`, `labels`, `per_page` and `page`; create;
+//! comment; edit and close), so several runs, or two at once, see the same repository; it
+//! answers `GET /repos/{owner}/{repo}` (with the `pushed_at` that `pushed_at` sets) and
+//! `PUT /repos/{owner}/{repo}/actions/workflows/{id}/enable` (204, kept in `enabled`).
+//! Scripted answers (`script`) are served first, one per request, for 403s, rate limits and hangs; `overlap`
+//! makes runs overlap without any waiting: each run's first listing sees the issues as they
+//! were before any of those runs opened one.
 //!
 //! HTTP/1.1 with `Connection: close`, on 127.0.0.1, one thread per connection; every request is
 //! recorded with its headers and body.
@@ -69,10 +72,16 @@ struct Repo {
     comments: Vec<(u64, String)>,
     calls: Vec<Call>,
     script: VecDeque<Canned>,
-    list_delay: Duration,
-    /// The first `barrier` listings are held until that many have arrived (10 s at most).
-    barrier: usize,
-    lists: usize,
+    /// How many runs (told apart by their token) overlap; see `FakeGitHub::overlap`.
+    overlap: usize,
+    /// The tokens whose first listing was answered from `before`.
+    overlapped: Vec<String>,
+    /// The issues as they were at the first of those listings.
+    before: Option<Vec<Value>>,
+    /// `pushed_at` of `GET /repos/{owner}/{repo}`; `None` is now.
+    pushed_at: Option<String>,
+    /// The workflow ids of every `PUT …/actions/workflows/{id}/enable`, in order.
+    enabled: Vec<String>,
 }
 
 pub struct FakeGitHub {
@@ -125,14 +134,22 @@ impl FakeGitHub {
         self.repo.lock().unwrap().script.extend(answers);
     }
 
-    pub fn list_delay(&self, d: Duration) {
-        self.repo.lock().unwrap().list_delay = d;
+    /// Make `n` runs, each with a token of its own, overlap: the first listing of each is
+    /// answered with the issues as they stood at the first of them, as if all `n` had listed
+    /// before any of them opened an issue. Later listings see the issues as they are. Nothing
+    /// waits, so whether the runs overlapped never depends on when they started.
+    pub fn overlap(&self, n: usize) {
+        self.repo.lock().unwrap().overlap = n;
     }
 
-    /// Hold the first `n` listings until all `n` have arrived (at most 10 s), so that `n`
-    /// overlapping runs all list before any of them opens an issue.
-    pub fn list_barrier(&self, n: usize) {
-        self.repo.lock().unwrap().barrier = n;
+    /// The repository's last push, as `GET /repos/{owner}/{repo}` tells it (RFC 3339).
+    pub fn pushed_at(&self, at: &str) {
+        self.repo.lock().unwrap().pushed_at = Some(at.to_string());
+    }
+
+    /// The workflow ids the fake was asked to enable, in order.
+    pub fn enabled(&self) -> Vec<String> {
+        self.repo.lock().unwrap().enabled.clone()
     }
 
     /// An issue that exists before the run (as another run left it).
@@ -240,10 +257,10 @@ fn serve(mut stream: TcpStream, repo: &Arc<Mutex<Repo>>, stop: &Arc<AtomicBool>)
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     };
-    let (canned, delay) = {
+    let canned = {
         let mut r = repo.lock().unwrap();
         r.calls.push(call.clone());
-        (r.script.pop_front(), r.list_delay)
+        r.script.pop_front()
     };
     let (status, extra, text) = match canned {
         Some(Canned::Hang) => {
@@ -263,27 +280,14 @@ fn serve(mut stream: TcpStream, repo: &Arc<Mutex<Repo>>, stop: &Arc<AtomicBool>)
             body,
         }) => (status, headers, body),
         None => {
-            if call.method == "GET" {
-                let held = {
-                    let mut r = repo.lock().unwrap();
-                    r.lists += 1;
-                    r.lists <= r.barrier
-                };
-                let until = std::time::Instant::now() + Duration::from_secs(10);
-                while held && std::time::Instant::now() < until {
-                    let r = repo.lock().unwrap();
-                    if r.lists >= r.barrier {
-                        break;
-                    }
-                    drop(r);
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                if !delay.is_zero() {
-                    std::thread::sleep(delay);
-                }
-            }
             let (status, v) = handle(&call, repo);
-            (status, Vec::new(), v.to_string())
+            // A 204 has no body.
+            let text = if status == 204 {
+                String::new()
+            } else {
+                v.to_string()
+            };
+            (status, Vec::new(), text)
         }
     };
     let mut head = format!(
@@ -326,8 +330,16 @@ fn handle(call: &Call, repo: &Arc<Mutex<Repo>>) -> (u16, Value) {
             let page: usize = query(&call.path, "page")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(1);
-            let mut matching: Vec<Value> = r
-                .issues
+            let token = call.header("authorization").unwrap_or("").to_string();
+            let first_of_overlap = r.overlapped.len() < r.overlap && !r.overlapped.contains(&token);
+            let issues = if first_of_overlap {
+                r.overlapped.push(token);
+                let now = r.issues.clone();
+                r.before.get_or_insert(now).clone()
+            } else {
+                r.issues.clone()
+            };
+            let mut matching: Vec<Value> = issues
                 .iter()
                 .filter(|i| state == "all" || i["state"] == state.as_str())
                 .filter(|i| {
@@ -382,6 +394,20 @@ fn handle(call: &Call, repo: &Arc<Mutex<Repo>>) -> (u16, Value) {
             }
             i["updated_at"] = now().into();
             (200, i.clone())
+        }
+        ("GET", ["repos", owner, name]) => {
+            let pushed_at = r.pushed_at.clone().unwrap_or_else(now);
+            (
+                200,
+                json!({
+                    "full_name": format!("{owner}/{name}"), "private": false,
+                    "archived": false, "default_branch": "main", "pushed_at": pushed_at,
+                }),
+            )
+        }
+        ("PUT", ["repos", _, _, "actions", "workflows", id, "enable"]) => {
+            r.enabled.push(id.to_string());
+            (204, Value::Null)
         }
         _ => (404, json!({"message": "Not Found"})),
     }

@@ -407,6 +407,15 @@ impl SimReport {
         self.log().join("\n")
     }
 
+    /// The first log line or warning that contains `text`; panics with the report if none.
+    pub fn line_with(&self, text: &str) -> String {
+        self.log()
+            .into_iter()
+            .chain(self.annotations("warning"))
+            .find(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("no line with {text:?}:\n{self}"))
+    }
+
     /// Every registered mask value (includes runner-sim's fake github.token and
     /// ACTIONS_RUNTIME_TOKEN).
     pub fn masks(&self) -> Vec<String> {

@@ -233,3 +233,23 @@ fn digest_names_uptime_incidents_and_the_slowest_and_stays_in_limits() {
         }
     }
 }
+
+#[test]
+fn lines_are_packed_into_sections_within_the_limits() {
+    let line = |n: usize| "x".repeat(n);
+    // Short lines share a section; a line that does not fit starts the next one.
+    let (blocks, shown) = pack_sections([line(10), line(20), line(SECTION_CHARS - 20)], 10_000, 5);
+    assert_eq!(shown, 3);
+    assert_eq!(blocks.len(), 2);
+    assert_eq!(
+        blocks[0]["text"]["text"],
+        format!("{}\n{}", line(10), line(20))
+    );
+    // The total ends it, and so does the number of sections.
+    let (_, shown) = pack_sections([line(60), line(60), line(60)], 130, 5);
+    assert_eq!(shown, 2);
+    let big = || line(SECTION_CHARS);
+    let (blocks, shown) = pack_sections([big(), big(), big()], 100_000, 2);
+    assert_eq!((blocks.len(), shown), (2, 2));
+    assert_eq!(pack_sections([line(5)], 100, 0).1, 0);
+}
