@@ -624,7 +624,22 @@ async fn round(
         };
         state::record_slack(&report, &mut m.state, &slack, told, now, cancelled);
         state::record_quiet(&report, &mut m.state, &quiet, &slack, told);
-        save(log, m, carry);
+        // In a loop, the state is written when the round changed it beyond the list of runs
+        // (a status, a threshold's count, a message, the hook, keepalive), and otherwise with
+        // the history once a minute: a file synced every 2 ms would be the loop's whole cost.
+        let counting = report.results.iter().any(|r| {
+            r.memory
+                .as_ref()
+                .is_some_and(|m| m.held.is_some() || m.observed != r.status)
+        });
+        let told_something = !matches!(
+            slack,
+            crate::slack::Outcome::Skipped { .. } | crate::slack::Outcome::NotConfigured
+        ) || channels.notified()
+            || channels.failed().next().is_some();
+        if !pace.looping || record || counting || told_something || kept.is_some() {
+            save(log, m, carry);
+        }
     }
     match beat {
         Some(Ok(_)) if pace.looping => {}

@@ -381,12 +381,33 @@ fn watch_mode_verbose_prints_every_round() {
 
 #[test]
 fn a_killed_watch_loses_at_most_the_round_in_progress() {
-    let srv = TestServer::start(vec![("/up", Behaviour::text(200, "ok"))]);
+    // Every round changes the status, so every round is written.
+    let flapping: Vec<Behaviour> = (0..20)
+        .map(|i| {
+            if i % 2 == 0 {
+                Behaviour::text(200, "ok")
+            } else {
+                Behaviour::Status(503)
+            }
+        })
+        .collect();
+    let srv = TestServer::start(vec![("/up", Behaviour::Sequence(flapping))]);
     let dir = TempDir::new("watch-kill");
     let state = dir.path().join("state.json");
     let state_arg = state.to_string_lossy().into_owned();
     let url = srv.url("/up");
-    let running = Running::start(&["--every", "1s", "--state-file", &state_arg, &url], &[]);
+    let running = Running::start(
+        &[
+            "--every",
+            "1s",
+            "--max-attempts",
+            "1",
+            "--state-file",
+            &state_arg,
+            &url,
+        ],
+        &[],
+    );
     assert!(srv.wait_for_hits("/up", 3, Duration::from_secs(15)));
     // Time for the third round to finish and be saved.
     let deadline = Instant::now() + Duration::from_secs(5);
