@@ -25,7 +25,7 @@ const REUSABLE: &str = ".github/workflows/healthcheck.yml";
 /// Outputs the reusable workflow must expose to its caller.
 const REUSABLE_OUTPUTS: [&str; 3] = ["healthy", "status", "results"];
 /// Inputs of the reusable workflow that are its own, not forwarded to an action input.
-const REUSABLE_OWN_INPUTS: [&str; 1] = ["publish-pages"];
+const REUSABLE_OWN_INPUTS: [&str; 2] = ["publish-pages", "timeout-minutes"];
 /// The companion reusable workflow that deploys what `publish-pages` uploaded.
 const DEPLOY_PAGES: &str = ".github/workflows/deploy-pages.yml";
 /// The example that publishes the status page.
