@@ -24,7 +24,7 @@ use common::{
 use serde_json::Value;
 
 /// The contract's outputs, and nothing else.
-const OUTPUT_NAMES: [&str; 13] = [
+const OUTPUT_NAMES: [&str; 14] = [
     "healthy",
     "status",
     "previous-status",
@@ -38,6 +38,7 @@ const OUTPUT_NAMES: [&str; 13] = [
     "healed",
     "heal-error",
     "uptime",
+    "rounds",
 ];
 
 // ---- helpers -----------------------------------------------------------------------------
