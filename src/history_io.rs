@@ -274,7 +274,6 @@ pub fn write_site(
 ) -> Result<usize, SiteError> {
     let keys = keys(targets);
     let shown = history::entries(history, &keys);
-    let files = history::site::files(&shown, now, title);
     let fail = |path: &Path, source: std::io::Error| SiteError {
         dir: dir.to_path_buf(),
         path: path.to_path_buf(),
@@ -282,15 +281,25 @@ pub fn write_site(
     };
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     let mut wanted: HashSet<PathBuf> = HashSet::new();
-    for (rel, bytes) in &files {
+    // Each directory is made once, not once per file.
+    let mut made: HashSet<PathBuf> = HashSet::from([dir.to_path_buf()]);
+    // Each file is written as soon as it is rendered, so the site is never held whole.
+    let n = history::site::each(&shown, now, title, |rel, bytes| {
         let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            if !made.contains(parent) {
+                std::fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+                made.insert(parent.to_path_buf());
+            }
+        }
         write_atomic(&path, bytes).map_err(|e| fail(&path, e))?;
         wanted.insert(path);
-    }
+        Ok(())
+    })?;
     for sub in ["badge", "api"] {
         remove_stale(&dir.join(sub), &wanted).map_err(|(p, e)| fail(&p, e))?;
     }
-    Ok(files.len())
+    Ok(n)
 }
 
 /// What writing `status-dir` came to.
@@ -333,16 +342,16 @@ pub fn site_phase(
     out
 }
 
-/// A temporary file beside `path`, then a rename; a file that already holds `bytes` is left
-/// alone. No fsync: the rename keeps each file whole for a reader, and the site is written
-/// anew every run, so a crash costs at most one run's page (and an fsync of hundreds of
-/// files would cost far more than the rest of the run).
+/// A temporary file beside `path` (whose directory exists), then a rename; a file that
+/// already holds `bytes` is left alone (its size tells most changes without reading it). No
+/// fsync: the rename keeps each file whole for a reader, and the site is written anew every
+/// run, so a crash costs at most one run's page (and an fsync of hundreds of files would cost
+/// far more than the rest of the run).
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+    let same_size =
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if same_size && std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
     }
     let name = path
         .file_name()

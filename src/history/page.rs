@@ -339,6 +339,13 @@ fn section(out: &mut String, e: &Entry<'_>, now: OffsetDateTime) {
 
 /// The whole page.
 pub fn render(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    render_into(&mut out, entries, now, title);
+    out
+}
+
+/// The whole page, appended to `out` (a buffer the caller may reuse).
+pub fn render_into(out: &mut String, entries: &[Entry<'_>], now: OffsetDateTime, title: &str) {
     let title = if title.trim().is_empty() {
         "Status"
     } else {
@@ -356,7 +363,6 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> String
         Some(Status::Down) => ("down", "Some systems are down"),
     };
     let last = entries.iter().filter_map(|e| e.url.last_checked()).max();
-    let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\"><meta name=\"color-scheme\" content=\"light dark\"><title>{t}</title><style>{STYLE}</style></head><body><main><header class=\"top\"><div><h1>{t}</h1><p class=\"meta\">Last checked {}</p></div><div class=\"overall {class}\">{headline}</div></header>",
@@ -364,7 +370,7 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> String
         t = escape(title),
     );
     for e in entries {
-        section(&mut out, e, now);
+        section(out, e, now);
     }
     let _ = write!(
         out,
@@ -372,5 +378,4 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> String
         when(now)
     );
     out.push('\n');
-    out
 }

@@ -191,8 +191,6 @@ pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state.json".into());
-    // Compact: with 90 days of history, pretty printing would make the file several times larger.
-    let text = serde_json::to_vec(state).map_err(std::io::Error::other)?;
     let prefix = format!(".{name}.");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
@@ -204,8 +202,14 @@ pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
     }
     // On any error the temporary file is removed when it is dropped.
     let mut file = builder.tempfile_in(&dir)?;
-    file.write_all(&text)?;
-    file.write_all(b"\n")?;
+    {
+        // Compact (with 90 days of history, pretty printing would make the file several times
+        // larger), and written as it is serialized: the whole text is never held at once.
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file.as_file_mut());
+        serde_json::to_writer(&mut out, state).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+    }
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     owned_like_its_directory(path);
