@@ -47,17 +47,27 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// `history.json` for these URLs, appended to `out` (a buffer the caller may reuse).
-pub fn render_into(out: &mut Vec<u8>, entries: &[Entry<'_>], now: OffsetDateTime) {
+/// `history.json` for these URLs, appended to `out`.
+fn render_into(out: &mut Vec<u8>, entries: &[Entry<'_>], now: OffsetDateTime) {
+    let start = out.len();
+    if render_to(&mut *out, entries, now).is_err() {
+        out.truncate(start);
+    }
+}
+
+/// `history.json` for these URLs, written to `out` as it is serialized (one URL's columns
+/// held at a time); fails only when `out` does.
+pub fn render_to(
+    out: &mut impl std::io::Write,
+    entries: &[Entry<'_>],
+    now: OffsetDateTime,
+) -> std::io::Result<()> {
     let value = Out {
         schema: SCHEMA,
         generated: rfc3339(now),
         urls: OutUrls(entries),
     };
-    let start = out.len();
-    if serde_json::to_writer(&mut *out, &value).is_err() {
-        out.truncate(start);
-    }
+    serde_json::to_writer(out, &value).map_err(std::io::Error::from)
 }
 
 /// Why a `history.json` was refused.
