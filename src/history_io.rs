@@ -274,7 +274,6 @@ pub fn write_site(
 ) -> Result<usize, SiteError> {
     let keys = keys(targets);
     let shown = history::entries(history, &keys);
-    let files = history::site::files(&shown, now, title);
     let fail = |path: &Path, source: std::io::Error| SiteError {
         dir: dir.to_path_buf(),
         path: path.to_path_buf(),
@@ -282,15 +281,29 @@ pub fn write_site(
     };
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     let mut wanted: HashSet<PathBuf> = HashSet::new();
-    for (rel, bytes) in &files {
+    // Each directory is made once, not once per file.
+    let mut made: HashSet<PathBuf> = HashSet::from([dir.to_path_buf()]);
+    // Each file is written as soon as it is rendered, so the site is never held whole.
+    let n = history::site::each(&shown, now, title, |rel, body| {
         let path = dir.join(rel);
-        write_atomic(&path, bytes).map_err(|e| fail(&path, e))?;
+        if let Some(parent) = path.parent() {
+            if !made.contains(parent) {
+                std::fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+                made.insert(parent.to_path_buf());
+            }
+        }
+        match body {
+            history::site::Body::Bytes(bytes) => write_atomic(&path, &bytes),
+            large => write_streamed(&path, &large),
+        }
+        .map_err(|e| fail(&path, e))?;
         wanted.insert(path);
-    }
+        Ok(())
+    })?;
     for sub in ["badge", "api"] {
         remove_stale(&dir.join(sub), &wanted).map_err(|(p, e)| fail(&p, e))?;
     }
-    Ok(files.len())
+    Ok(n)
 }
 
 /// What writing `status-dir` came to.
@@ -333,22 +346,18 @@ pub fn site_phase(
     out
 }
 
-/// A temporary file beside `path`, then a rename; a file that already holds `bytes` is left
-/// alone. No fsync: the rename keeps each file whole for a reader, and the site is written
-/// anew every run, so a crash costs at most one run's page (and an fsync of hundreds of
-/// files would cost far more than the rest of the run).
+/// A temporary file beside `path` (whose directory exists), then a rename; a file that
+/// already holds `bytes` is left alone (its size tells most changes without reading it). No
+/// fsync: the rename keeps each file whole for a reader, and the site is written anew every
+/// run, so a crash costs at most one run's page (and an fsync of hundreds of files would cost
+/// far more than the rest of the run).
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+    let same_size =
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if same_size && std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let temp = temp_beside(path);
     let result = (|| {
         let mut f = std::fs::File::create(&temp)?;
         f.write_all(bytes)?;
@@ -358,6 +367,59 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// The temporary file beside `path` that becomes it.
+fn temp_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// As `write_atomic`, for a large file: rendered straight into the temporary file, never held
+/// whole; when the file already held exactly that, the temporary file goes and it stays.
+fn write_streamed(path: &Path, body: &history::site::Body<'_>) -> std::io::Result<()> {
+    let temp = temp_beside(path);
+    let result = (|| {
+        let mut w = std::io::BufWriter::with_capacity(64 * 1024, std::fs::File::create(&temp)?);
+        body.write_to(&mut w)?;
+        let len = w
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+            .metadata()?
+            .len();
+        if same_content(path, &temp, len)? {
+            return std::fs::remove_file(&temp);
+        }
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Whether the file at `old` holds what `new` (of `len` bytes) holds; false when there is none.
+fn same_content(old: &Path, new: &Path, len: u64) -> std::io::Result<bool> {
+    use std::io::Read;
+    if !std::fs::metadata(old).is_ok_and(|m| m.is_file() && m.len() == len) {
+        return Ok(false);
+    }
+    let (Ok(mut a), mut b) = (std::fs::File::open(old), std::fs::File::open(new)?) else {
+        return Ok(false);
+    };
+    let (mut x, mut y) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = a.read(&mut x)?;
+        if n == 0 {
+            return Ok(b.read(&mut y[..1])? == 0);
+        }
+        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
+            return Ok(false);
+        }
+    }
 }
 
 /// Remove the files under `dir` that are not `wanted`, and directories left empty (not `dir`).
@@ -427,6 +489,65 @@ mod tests {
             "files outside badge/ and api/ stay"
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A file that already holds what would be written is left as it is (the same inode), a
+    /// changed one is replaced whole, and no temporary file is left behind.
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_site_files_stay_and_changed_ones_are_replaced() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::Builder::new()
+            .prefix("upcheck-site-same-")
+            .tempdir()
+            .unwrap();
+        let dir = dir.path();
+        let targets = crate::config::parse_url_list("Shop=https://shop.example/").unwrap();
+        let mut h = History::new();
+        let now = time::macros::datetime!(2026-12-03 12:00 UTC);
+        h.record(
+            &targets[0].key,
+            targets[0].shown.as_str(),
+            Some("Shop"),
+            crate::history::Sample {
+                at: now,
+                counted: crate::report::Status::Up,
+                observed: crate::report::Status::Up,
+                response_ms: Some(10),
+                reason: crate::history::ReasonCode::Ok,
+            },
+        )
+        .unwrap();
+        let ino = |rel: &str| std::fs::metadata(dir.join(rel)).unwrap().ino();
+        let n = write_site(dir, &h, &targets, "Status", now).unwrap();
+        let before = ["index.html", "history.json", "badge/shop-status.svg"].map(ino);
+        assert_eq!(write_site(dir, &h, &targets, "Status", now).unwrap(), n);
+        assert_eq!(
+            ["index.html", "history.json", "badge/shop-status.svg"].map(ino),
+            before
+        );
+        let later = now + time::Duration::minutes(5);
+        write_site(dir, &h, &targets, "Status", later).unwrap();
+        assert_ne!(ino("index.html"), before[0]);
+        assert_ne!(ino("history.json"), before[1]);
+        let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert!(page.contains("Generated 2026-12-03 12:05 UTC"), "{page}");
+        assert_eq!(
+            std::fs::read(dir.join("history.json")).unwrap(),
+            history::public::render(&history::entries(&h, &[targets[0].key.as_str()]), later)
+                .into_bytes()
+        );
+        let temps = std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .count();
+        assert_eq!(temps, 0);
     }
 
     #[test]

@@ -146,34 +146,177 @@ pub struct Sample {
     pub reason: ReasonCode,
 }
 
-/// A sample as kept: times in Unix seconds, and the seconds it stands for (`covers`).
+/// A sample as kept: times in Unix seconds, and the seconds it stands for (`covers`). Small
+/// (24 bytes), since a URL keeps thousands: the response time is a `u32` with a sentinel for
+/// none, and `covers` is at most `MAX_CAP_SECS`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Raw {
     pub at: i64,
+    ms: u32,
     /// It stands for `(at - covers, at]`; 0 for a URL's first sample.
-    pub covers: u32,
+    pub covers: u16,
+    pub reason: ReasonCode,
     pub counted: Status,
     pub observed: Status,
-    pub ms: Option<u32>,
-    pub reason: ReasonCode,
 }
 
-/// One hour's roll-up (UTC hours).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// "No response time" in a packed `u32`; a time that would equal it is kept one less (no
+/// response takes 49 days).
+const NO_MS: u32 = u32::MAX;
+
+fn pack_ms(ms: Option<u32>) -> u32 {
+    ms.map_or(NO_MS, |v| v.min(NO_MS - 1))
+}
+
+fn unpack_ms(ms: u32) -> Option<u32> {
+    (ms != NO_MS).then_some(ms)
+}
+
+impl Raw {
+    pub(crate) fn new(
+        at: i64,
+        covers: u32,
+        counted: Status,
+        observed: Status,
+        ms: Option<u32>,
+        reason: ReasonCode,
+    ) -> Raw {
+        Raw {
+            at,
+            ms: pack_ms(ms),
+            covers: covers.min(MAX_CAP_SECS as u32) as u16,
+            reason,
+            counted,
+            observed,
+        }
+    }
+
+    /// The response time, None without a response.
+    pub(crate) fn ms(&self) -> Option<u32> {
+        unpack_ms(self.ms)
+    }
+}
+
+/// One hour's roll-up (UTC hours), packed into 32 bytes (90 days of them per URL): the start
+/// as an hour number, seconds as `u16` (at most 3600), response times with a sentinel for none.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hour {
+    /// The start in hours since 1970 (Unix seconds ÷ 3600).
+    hour: i32,
+    up: u32,
+    degraded: u32,
+    down: u32,
+    observed_secs: u16,
+    up_secs: u16,
+    p50: u32,
+    p95: u32,
+    max: u32,
+}
+
+impl Hour {
+    /// An hour with nothing in it yet; `start` is a multiple of 3600.
+    pub(crate) fn empty(start: i64) -> Hour {
+        Hour {
+            hour: start
+                .div_euclid(3600)
+                .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+            up: 0,
+            degraded: 0,
+            down: 0,
+            observed_secs: 0,
+            up_secs: 0,
+            p50: NO_MS,
+            p95: NO_MS,
+            max: NO_MS,
+        }
+    }
+
+    /// A whole hour, as stored; seconds above 3600 are cut to 3600.
+    #[expect(clippy::too_many_arguments, reason = "one value per stored column")]
+    pub(crate) fn new(
+        start: i64,
+        up: u32,
+        degraded: u32,
+        down: u32,
+        observed_secs: u32,
+        up_secs: u32,
+        p50_ms: Option<u32>,
+        p95_ms: Option<u32>,
+        max_ms: Option<u32>,
+    ) -> Hour {
+        let mut h = Hour::empty(start);
+        h.up = up;
+        h.degraded = degraded;
+        h.down = down;
+        h.observed_secs = observed_secs.min(3600) as u16;
+        h.up_secs = up_secs.min(3600) as u16;
+        h.set_ms(p50_ms, p95_ms, max_ms);
+        h
+    }
+
     /// Unix seconds, a multiple of 3600.
-    pub start: i64,
+    pub fn start(&self) -> i64 {
+        i64::from(self.hour) * 3600
+    }
+
     /// Runs in this hour by counted status.
-    pub up: u32,
-    pub degraded: u32,
-    pub down: u32,
-    /// Seconds of this hour some sample stands for (counted status known), and of those the
-    /// seconds up or degraded.
-    pub observed_secs: u32,
-    pub up_secs: u32,
-    pub p50_ms: Option<u32>,
-    pub p95_ms: Option<u32>,
-    pub max_ms: Option<u32>,
+    pub fn up(&self) -> u32 {
+        self.up
+    }
+
+    pub fn degraded(&self) -> u32 {
+        self.degraded
+    }
+
+    pub fn down(&self) -> u32 {
+        self.down
+    }
+
+    /// Seconds of this hour some sample stands for (counted status known).
+    pub fn observed_secs(&self) -> u32 {
+        u32::from(self.observed_secs)
+    }
+
+    /// Of those, the seconds up or degraded.
+    pub fn up_secs(&self) -> u32 {
+        u32::from(self.up_secs)
+    }
+
+    pub fn p50_ms(&self) -> Option<u32> {
+        unpack_ms(self.p50)
+    }
+
+    pub fn p95_ms(&self) -> Option<u32> {
+        unpack_ms(self.p95)
+    }
+
+    pub fn max_ms(&self) -> Option<u32> {
+        unpack_ms(self.max)
+    }
+
+    fn set_ms(&mut self, p50: Option<u32>, p95: Option<u32>, max: Option<u32>) {
+        self.p50 = pack_ms(p50);
+        self.p95 = pack_ms(p95);
+        self.max = pack_ms(max);
+    }
+
+    fn count(&mut self, s: Status) {
+        match s {
+            Status::Up => self.up += 1,
+            Status::Degraded => self.degraded += 1,
+            Status::Down => self.down += 1,
+            Status::Unknown => {}
+        }
+    }
+
+    /// Add `secs` observed (up or not), each total capped at the hour.
+    fn observe(&mut self, secs: u32, up: bool) {
+        let observed = (u32::from(self.observed_secs) + secs).min(3600);
+        self.observed_secs = observed as u16;
+        if up {
+            self.up_secs = (u32::from(self.up_secs) + secs).min(observed) as u16;
+        }
+    }
 }
 
 /// A span counted as down: from the first sample counted down to the first counted up again.
@@ -341,14 +484,14 @@ impl History {
             gap.min(url.coverage_cap(gap))
         };
         url.last_at = at;
-        url.samples.push(Raw {
+        url.samples.push(Raw::new(
             at,
-            covers: covers.clamp(0, u32::MAX as i64) as u32,
-            counted: sample.counted,
-            observed: sample.observed,
-            ms: sample.response_ms,
-            reason: sample.reason,
-        });
+            covers.clamp(0, MAX_CAP_SECS) as u32,
+            sample.counted,
+            sample.observed,
+            sample.response_ms,
+            sample.reason,
+        ));
         let open = url.incidents.last_mut().filter(|i| i.end.is_none());
         match (sample.counted, open) {
             (Status::Down, None) => {
@@ -381,13 +524,14 @@ impl History {
             let folded: Vec<Raw> = url.samples.drain(..n).collect();
             // Only the hours the folded samples can reach are rebuilt.
             let reach = floor_hour(folded[0].at - MAX_CAP_SECS);
-            let split = url.hours.partition_point(|h| h.start < reach);
+            let split = url.hours.partition_point(|h| h.start() < reach);
             let mut hours: BTreeMap<i64, Hour> = url
                 .hours
                 .split_off(split)
                 .into_iter()
-                .map(|h| (h.start, h))
+                .map(|h| (h.start(), h))
                 .collect();
+            let mut ms: Vec<u32> = Vec::new();
             let mut i = 0;
             while i < folded.len() {
                 let start = floor_hour(folded[i].at);
@@ -396,23 +540,14 @@ impl History {
                     .position(|s| floor_hour(s.at) != start)
                     .map_or(folded.len(), |p| i + p);
                 let group = &folded[i..end];
-                let mut ms: Vec<u32> = group.iter().filter_map(|s| s.ms).collect();
+                ms.clear();
+                ms.extend(group.iter().filter_map(Raw::ms));
                 ms.sort_unstable();
-                let hour = hours.entry(start).or_insert_with(|| Hour {
-                    start,
-                    ..Hour::default()
-                });
+                let hour = hours.entry(start).or_insert_with(|| Hour::empty(start));
                 for s in group {
-                    match s.counted {
-                        Status::Up => hour.up += 1,
-                        Status::Degraded => hour.degraded += 1,
-                        Status::Down => hour.down += 1,
-                        Status::Unknown => {}
-                    }
+                    hour.count(s.counted);
                 }
-                hour.p50_ms = percentile(&ms, 50);
-                hour.p95_ms = percentile(&ms, 95);
-                hour.max_ms = ms.last().copied();
+                hour.set_ms(percentile(&ms, 50), percentile(&ms, 95), ms.last().copied());
                 for s in group {
                     if s.counted == Status::Unknown {
                         continue;
@@ -422,15 +557,8 @@ impl History {
                     while from < s.at {
                         let h = floor_hour(from);
                         let to = (h + 3600).min(s.at);
-                        let bucket = hours.entry(h).or_insert_with(|| Hour {
-                            start: h,
-                            ..Hour::default()
-                        });
-                        let secs = (to - from) as u32;
-                        bucket.observed_secs = (bucket.observed_secs + secs).min(3600);
-                        if up {
-                            bucket.up_secs = (bucket.up_secs + secs).min(bucket.observed_secs);
-                        }
+                        let bucket = hours.entry(h).or_insert_with(|| Hour::empty(h));
+                        bucket.observe((to - from) as u32, up);
                         from = to;
                     }
                 }
@@ -448,7 +576,7 @@ impl History {
         self.urls
             .retain(|key, url| live.contains(key.as_str()) || url.last_at >= now - REMOVED_SECS);
         for url in self.urls.values_mut() {
-            url.hours.retain(|h| h.start + 3600 > now - KEEP_SECS);
+            url.hours.retain(|h| h.start() + 3600 > now - KEEP_SECS);
             url.incidents
                 .retain(|i| i.end.is_none_or(|e| e.unix_timestamp() >= now - KEEP_SECS));
             if url.incidents.len() > MAX_INCIDENTS {

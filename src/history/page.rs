@@ -339,6 +339,24 @@ fn section(out: &mut String, e: &Entry<'_>, now: OffsetDateTime) {
 
 /// The whole page.
 pub fn render(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    render_into(&mut out, entries, now, title);
+    out
+}
+
+/// The whole page, appended to `out` (a buffer the caller may reuse).
+pub fn render_into(out: &mut String, entries: &[Entry<'_>], now: OffsetDateTime, title: &str) {
+    let _ = render_to(out, entries, now, title);
+}
+
+/// The whole page, written to `out` as it is rendered (one URL's section held at a time);
+/// fails only when `out` does.
+pub fn render_to<W: Write>(
+    out: &mut W,
+    entries: &[Entry<'_>],
+    now: OffsetDateTime,
+    title: &str,
+) -> std::fmt::Result {
     let title = if title.trim().is_empty() {
         "Status"
     } else {
@@ -356,21 +374,22 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> String
         Some(Status::Down) => ("down", "Some systems are down"),
     };
     let last = entries.iter().filter_map(|e| e.url.last_checked()).max();
-    let mut out = String::with_capacity(64 * 1024);
-    let _ = write!(
+    write!(
         out,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\"><meta name=\"color-scheme\" content=\"light dark\"><title>{t}</title><style>{STYLE}</style></head><body><main><header class=\"top\"><div><h1>{t}</h1><p class=\"meta\">Last checked {}</p></div><div class=\"overall {class}\">{headline}</div></header>",
         last.map_or("never".to_string(), |l| format!("<time class=\"last-checked\" datetime=\"{}\">{}</time>", rfc3339(l), when(l))),
         t = escape(title),
-    );
+    )?;
+    let mut buf = String::with_capacity(32 * 1024);
     for e in entries {
-        section(&mut out, e, now);
+        buf.clear();
+        section(&mut buf, e, now);
+        out.write_str(&buf)?;
     }
-    let _ = write!(
+    write!(
         out,
         "<footer>Uptime is time up (degraded counts as up) ÷ time observed; time with no check is no data. Generated {} by upcheck.</footer></main></body></html>",
         when(now)
-    );
-    out.push('\n');
-    out
+    )?;
+    out.write_char('\n')
 }

@@ -25,23 +25,49 @@ struct OutUrl<'a> {
 struct Out<'a> {
     schema: u32,
     generated: String,
-    urls: Vec<OutUrl<'a>>,
+    urls: OutUrls<'a>,
+}
+
+/// The URLs, each one's columns built as it is written (one URL's at a time).
+struct OutUrls<'a>(&'a [Entry<'a>]);
+
+impl Serialize for OutUrls<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|e| OutUrl {
+            slug: &e.slug,
+            cols: UrlColumns::from_url(e.url),
+        }))
+    }
 }
 
 /// `history.json` for these URLs.
 pub fn render(entries: &[Entry<'_>], now: OffsetDateTime) -> String {
-    let out = Out {
+    let mut out = Vec::new();
+    render_into(&mut out, entries, now);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `history.json` for these URLs, appended to `out`.
+fn render_into(out: &mut Vec<u8>, entries: &[Entry<'_>], now: OffsetDateTime) {
+    let start = out.len();
+    if render_to(&mut *out, entries, now).is_err() {
+        out.truncate(start);
+    }
+}
+
+/// `history.json` for these URLs, written to `out` as it is serialized (one URL's columns
+/// held at a time); fails only when `out` does.
+pub fn render_to(
+    out: &mut impl std::io::Write,
+    entries: &[Entry<'_>],
+    now: OffsetDateTime,
+) -> std::io::Result<()> {
+    let value = Out {
         schema: SCHEMA,
         generated: rfc3339(now),
-        urls: entries
-            .iter()
-            .map(|e| OutUrl {
-                slug: &e.slug,
-                cols: UrlColumns::from_url(e.url),
-            })
-            .collect(),
+        urls: OutUrls(entries),
     };
-    serde_json::to_string(&out).unwrap_or_default()
+    serde_json::to_writer(out, &value).map_err(std::io::Error::from)
 }
 
 /// Why a `history.json` was refused.

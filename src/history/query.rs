@@ -103,15 +103,15 @@ impl UrlHistory {
                 }
             }
         }
-        let first = self.hours.partition_point(|h| h.start + 3600 <= from);
-        let last = self.hours.partition_point(|h| h.start < to);
+        let first = self.hours.partition_point(|h| h.start() + 3600 <= from);
+        let last = self.hours.partition_point(|h| h.start() < to);
         for h in self.hours.get(first..last.max(first)).unwrap_or_default() {
-            let lo = h.start.max(from);
-            let hi = (h.start + 3600).min(to);
+            let lo = h.start().max(from);
+            let hi = (h.start() + 3600).min(to);
             if hi > lo {
                 let share = (hi - lo) as f64 / 3600.0;
-                observed += f64::from(h.observed_secs) * share;
-                up += f64::from(h.up_secs) * share;
+                observed += f64::from(h.observed_secs()) * share;
+                up += f64::from(h.up_secs()) * share;
             }
         }
         let observed = observed.min(window.as_secs_f64());
@@ -141,7 +141,7 @@ impl UrlHistory {
             .samples
             .iter()
             .filter(|s| s.at > from && s.at <= now)
-            .filter_map(|s| s.ms)
+            .filter_map(super::model::Raw::ms)
             .collect();
         ms.sort_unstable();
         Percentiles {
@@ -188,7 +188,7 @@ impl UrlHistory {
             .filter(|s| s.at > from && s.at <= now)
             .map(|s| Point {
                 at: ts(s.at),
-                ms: s.ms,
+                ms: s.ms(),
                 counted: s.counted,
             })
             .collect()

@@ -233,7 +233,7 @@ impl UrlColumns {
         let s = &u.samples;
         let (t0, dt) = time_deltas(s.iter().map(|s| s.at));
         let h = &u.hours;
-        let (h0, dh) = time_deltas(h.iter().map(|h| h.start));
+        let (h0, dh) = time_deltas(h.iter().map(Hour::start));
         UrlColumns {
             url: u.shown.clone(),
             name: u.name.clone(),
@@ -241,28 +241,28 @@ impl UrlColumns {
             raw: RawColumns {
                 t0,
                 dt,
-                cov: runs(s.iter().map(|s| s.covers)),
+                cov: runs(s.iter().map(|s| u32::from(s.covers))),
                 c: runs(s.iter().map(|s| s.counted)),
                 o: runs(s.iter().map(|s| s.observed)),
-                ms: deltas(s.iter().map(|s| s.ms)),
+                ms: deltas(s.iter().map(Raw::ms)),
                 r: runs(s.iter().map(|s| s.reason)),
             },
             hours: HourColumns {
                 h0,
                 dh,
-                up: runs(h.iter().map(|h| h.up)),
-                deg: runs(h.iter().map(|h| h.degraded)),
-                down: runs(h.iter().map(|h| h.down)),
-                obs: runs(h.iter().map(|h| h.observed_secs)),
-                ups: runs(h.iter().map(|h| h.up_secs)),
-                p50: deltas(h.iter().map(|h| h.p50_ms)),
+                up: runs(h.iter().map(Hour::up)),
+                deg: runs(h.iter().map(Hour::degraded)),
+                down: runs(h.iter().map(Hour::down)),
+                obs: runs(h.iter().map(Hour::observed_secs)),
+                ups: runs(h.iter().map(Hour::up_secs)),
+                p50: deltas(h.iter().map(Hour::p50_ms)),
                 p95: h
                     .iter()
-                    .map(|h| Some(h.p95_ms?.saturating_sub(h.p50_ms.unwrap_or(0))))
+                    .map(|h| Some(h.p95_ms()?.saturating_sub(h.p50_ms().unwrap_or(0))))
                     .collect(),
                 max: h
                     .iter()
-                    .map(|h| Some(h.max_ms?.saturating_sub(h.p95_ms.unwrap_or(0))))
+                    .map(|h| Some(h.max_ms()?.saturating_sub(h.p95_ms().unwrap_or(0))))
                     .collect(),
             },
             inc: u
@@ -310,14 +310,7 @@ impl UrlColumns {
             return Err(invalid("a sample stands for more than an hour".into()));
         }
         let samples: Vec<Raw> = (0..n)
-            .map(|i| Raw {
-                at: at[i],
-                covers: cov[i],
-                counted: c[i],
-                observed: o[i],
-                ms: ms[i],
-                reason: r[i],
-            })
+            .map(|i| Raw::new(at[i], cov[i], c[i], o[i], ms[i], r[i]))
             .collect();
 
         let hc = &self.hours;
@@ -353,17 +346,9 @@ impl UrlColumns {
             if [p95, max].iter().flatten().any(|v| i64::from(*v) > MAX_MS) {
                 return Err(invalid("an hour has a response time out of range".into()));
             }
-            hours.push(Hour {
-                start: starts[i],
-                up: up[i],
-                degraded: deg[i],
-                down: down[i],
-                observed_secs: obs[i],
-                up_secs: ups[i],
-                p50_ms: p50[i],
-                p95_ms: p95,
-                max_ms: max,
-            });
+            hours.push(Hour::new(
+                starts[i], up[i], deg[i], down[i], obs[i], ups[i], p50[i], p95, max,
+            ));
         }
 
         if self.inc.len() > MAX_INCIDENTS {
@@ -408,21 +393,62 @@ impl UrlColumns {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+/// The stored form as written: each URL's columns are built as it is written, so only one
+/// URL's are ever held at once.
+#[derive(Serialize)]
+struct StoredOut<'a> {
+    v: u32,
+    urls: UrlsOut<'a>,
+}
+
+struct UrlsOut<'a>(&'a BTreeMap<String, UrlHistory>);
+
+impl Serialize for UrlsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, u)| (k, UrlColumns::from_url(u))))
+    }
+}
+
+/// The stored form as read: each URL is rebuilt (and validated) as soon as its columns are
+/// read, so the columns of only one URL are held at once. What went wrong is judged at the
+/// end, in the order of a whole read: any serde error first, then the version, the number of
+/// URLs, then the first damaged URL in key order.
+#[derive(Deserialize)]
 struct Stored {
     v: u32,
-    urls: BTreeMap<String, UrlColumns>,
+    urls: UrlsIn,
+}
+
+struct UrlsIn(BTreeMap<String, Result<UrlHistory, FormatError>>);
+
+impl<'de> Deserialize<'de> for UrlsIn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = UrlsIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UrlsIn, A::Error> {
+                let mut urls = BTreeMap::new();
+                while let Some((key, cols)) = map.next_entry::<String, UrlColumns>()? {
+                    urls.insert(key, cols.into_url());
+                }
+                Ok(UrlsIn(urls))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 impl Serialize for History {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Stored {
+        StoredOut {
             v: VERSION,
-            urls: self
-                .urls
-                .iter()
-                .map(|(k, u)| (k.clone(), UrlColumns::from_url(u)))
-                .collect(),
+            urls: UrlsOut(&self.urls),
         }
         .serialize(s)
     }
@@ -441,12 +467,12 @@ impl TryFrom<Stored> for History {
         if stored.v != VERSION {
             return Err(FormatError::Version(stored.v));
         }
-        if stored.urls.len() > MAX_URLS {
-            return Err(FormatError::TooManyUrls(stored.urls.len()));
+        if stored.urls.0.len() > MAX_URLS {
+            return Err(FormatError::TooManyUrls(stored.urls.0.len()));
         }
         let mut urls = BTreeMap::new();
-        for (key, cols) in stored.urls {
-            urls.insert(key, cols.into_url()?);
+        for (key, url) in stored.urls.0 {
+            urls.insert(key, url?);
         }
         Ok(History { urls })
     }

@@ -254,21 +254,21 @@ fn rollup_folds_old_samples_into_hours_and_keeps_the_figures() {
     let hour2 = u
         .hours()
         .iter()
-        .find(|x| x.start == at(T0, 2 * HOUR).unix_timestamp())
+        .find(|x| x.start() == at(T0, 2 * HOUR).unix_timestamp())
         .unwrap();
-    assert_eq!((hour2.up, hour2.down), (0, 12));
+    assert_eq!((hour2.up(), hour2.down()), (0, 12));
     // The 03:00 sample is up and stands for 02:55–03:00.
-    assert_eq!(hour2.up_secs, 300);
+    assert_eq!(hour2.up_secs(), 300);
     let hour1 = u
         .hours()
         .iter()
-        .find(|x| x.start == at(T0, HOUR).unix_timestamp())
+        .find(|x| x.start() == at(T0, HOUR).unix_timestamp())
         .unwrap();
     assert_eq!(
-        (hour1.up, hour1.p50_ms, hour1.p95_ms, hour1.max_ms),
+        (hour1.up(), hour1.p50_ms(), hour1.p95_ms(), hour1.max_ms()),
         (12, Some(205), Some(211), Some(211))
     );
-    assert_eq!(hour1.observed_secs, 3600);
+    assert_eq!(hour1.observed_secs(), 3600);
     // Rolling up again changes nothing.
     let once = h.clone();
     h.rollup(now);

@@ -153,8 +153,35 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
             }),
         )
     };
-    // Not readable as this head (invalid UTF-8 in a string, say): a state may still parse, since
-    // its unknown fields are skipped unread, but then without its history.
+    // The usual case in one pass: the whole state, with the history's text kept unparsed.
+    if let Ok(whole) = serde_json::from_slice::<Whole>(&bytes) {
+        if whole.version > VERSION {
+            return newer(u64::from(whole.version));
+        }
+        let Whole {
+            version,
+            monitor,
+            runs,
+            urls,
+            heal_called,
+            digest_sent,
+            keepalive_enabled,
+            history,
+        } = whole;
+        let state = State {
+            version,
+            monitor,
+            runs,
+            urls,
+            heal_called,
+            digest_sent,
+            keepalive_enabled,
+            history: History::new(),
+        };
+        return with_history(path, state, history);
+    }
+    // Else as two: not readable as this head (invalid UTF-8 in a string, say), a state may
+    // still parse, since its unknown fields are skipped unread, but then without its history.
     let head = serde_json::from_slice::<Head>(&bytes);
     if let Ok(Head {
         version: Some(found),
@@ -168,23 +195,54 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
     match serde_json::from_slice::<State>(&bytes) {
         // A file that is not all UTF-8 can fail the head and still parse here.
         Ok(state) if state.version > VERSION => newer(u64::from(state.version)),
-        Ok(mut state) => match head.ok().and_then(|h| h.history) {
-            None => (state, None),
-            Some(raw) => match serde_json::from_str::<History>(raw.get()) {
-                Ok(h) => {
-                    state.history = h;
-                    (state, None)
-                }
-                Err(e) => (
-                    state,
-                    Some(LoadProblem::History {
-                        path: path.to_path_buf(),
-                        detail: crate::text::clip(&crate::redact::log_safe(&e.to_string()), 160),
-                    }),
-                ),
-            },
-        },
+        Ok(state) => with_history(path, state, head.ok().and_then(|h| h.history)),
         Err(e) => (State::default(), Some(corrupt(e))),
+    }
+}
+
+/// The state file read in one pass: `State`'s fields (with its serde attributes), and the
+/// history's text unparsed. Any failure here (a repeated field, say) falls back to the two
+/// passes, which judge the file as before.
+#[derive(Deserialize)]
+struct Whole<'a> {
+    version: u32,
+    #[serde(default)]
+    monitor: Option<Monitor>,
+    #[serde(default)]
+    runs: Vec<Run>,
+    #[serde(default)]
+    urls: BTreeMap<String, UrlState>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    heal_called: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    digest_sent: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    keepalive_enabled: Option<OffsetDateTime>,
+    #[serde(default, borrow)]
+    history: Option<&'a serde_json::value::RawValue>,
+}
+
+/// `state` with the history parsed from its text, if any; a damaged history costs only itself.
+fn with_history(
+    path: &Path,
+    mut state: State,
+    raw: Option<&serde_json::value::RawValue>,
+) -> (State, Option<LoadProblem>) {
+    let Some(raw) = raw else {
+        return (state, None);
+    };
+    match serde_json::from_str::<History>(raw.get()) {
+        Ok(h) => {
+            state.history = h;
+            (state, None)
+        }
+        Err(e) => (
+            state,
+            Some(LoadProblem::History {
+                path: path.to_path_buf(),
+                detail: crate::text::clip(&crate::redact::log_safe(&e.to_string()), 160),
+            }),
+        ),
     }
 }
 
@@ -199,8 +257,6 @@ pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state.json".into());
-    // Compact: with 90 days of history, pretty printing would make the file several times larger.
-    let text = serde_json::to_vec(state).map_err(std::io::Error::other)?;
     let prefix = format!(".{name}.");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
@@ -212,8 +268,14 @@ pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
     }
     // On any error the temporary file is removed when it is dropped.
     let mut file = builder.tempfile_in(&dir)?;
-    file.write_all(&text)?;
-    file.write_all(b"\n")?;
+    {
+        // Compact (with 90 days of history, pretty printing would make the file several times
+        // larger), and written as it is serialized: the whole text is never held at once.
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file.as_file_mut());
+        serde_json::to_writer(&mut out, state).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+    }
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     owned_like_its_directory(path);

@@ -503,10 +503,12 @@ fn a_version_2_file_becomes_version_3_with_nothing_lost() {
     assert_eq!(state.urls[&targets[1].key].successes, 9);
     assert!(state.history.is_empty() && state.digest_sent.is_none());
 
-    // Saved as version 3 and read back the same, the history and the digest time included.
+    // Saved as version 3 and read back the same, the history, the digest time and the last
+    // keepalive included.
     let mut state = state;
     state.history = a_history(&targets[0].key);
     state.digest_sent = Some(datetime!(2026-11-25 00:05 UTC));
+    state.keepalive_enabled = Some(datetime!(2026-11-20 12:00 UTC));
     file::save(&path, &state).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("\"version\":3") && text.contains("\"history\""));
