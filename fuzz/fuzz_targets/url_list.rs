@@ -9,7 +9,21 @@ use libfuzzer_sys::fuzz_target;
 use upcheck::config::parse_url_list;
 use upcheck::redact::RedactedUrl;
 use upcheck_fuzz::{assert_no_secret, assert_one_line, text};
-use url::Url;
+use url::{ParseError, Url};
+
+/// Every reason the URL parser gives, which an error quotes in its own words.
+const PARSE_ERRORS: [ParseError; 10] = [
+    ParseError::EmptyHost,
+    ParseError::IdnaError,
+    ParseError::InvalidPort,
+    ParseError::InvalidIpv4Address,
+    ParseError::InvalidIpv6Address,
+    ParseError::InvalidDomainCharacter,
+    ParseError::RelativeUrlWithoutBase,
+    ParseError::RelativeUrlWithCannotBeABaseBase,
+    ParseError::SetHostOnCannotBeABaseUrl,
+    ParseError::Overflow,
+];
 
 fuzz_target!(|data: &[u8]| {
     let Some(value) = text(data) else { return };
@@ -71,12 +85,24 @@ fuzz_target!(|data: &[u8]| {
             for s in &secrets {
                 public = public.replacen(s, "", 1);
             }
-            // The error's own words, after a redacted piece.
-            public.push_str(
-                " ***\" is not a valid URL ***\" is not an http or https URL ***\" has no host no URL given",
-            );
+            // The error's own words, quoted the way it quotes a URL (after a redacted piece too).
+            let mut words: Vec<String> = [
+                "\" is not an http or https URL".to_string(),
+                "\" has no host".to_string(),
+                "\" has user info where the URL reads a path (a doubled or mistyped scheme?)"
+                    .to_string(),
+                "no URL given".to_string(),
+            ]
+            .into_iter()
+            .chain(
+                PARSE_ERRORS
+                    .iter()
+                    .map(|e| format!("\" is not a valid URL ({e})")),
+            )
+            .collect();
+            words.extend(words.clone().iter().map(|w| format!("***{w}")));
             for s in secrets {
-                assert_no_secret("a URL list error", &e, s, &public);
+                assert_no_secret("a URL list error", &e, s, &public, &words);
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use crate::redact::{redact_raw, RedactedUrl};
+use crate::redact::{raw_user_info, redact_raw, RedactedUrl};
 
 /// One URL to check.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +88,15 @@ pub fn split_name(piece: &str) -> Result<(Option<String>, &str), String> {
     Ok((Some(name.to_string()), url))
 }
 
+/// After a doubled or mistyped scheme the URL parser reads the user info as the path's start:
+/// `//user:pw@host/…`. What stands before the `@` there.
+fn user_info_in_path(url: &Url) -> Option<&str> {
+    let rest = url.path().strip_prefix("//")?;
+    let segment = &rest[..rest.find('/').unwrap_or(rest.len())];
+    let user = &segment[..segment.rfind('@')?];
+    (!user.is_empty()).then_some(user)
+}
+
 /// The user name, password and query values of a URL (raw and percent-decoded): what must be
 /// masked.
 pub fn url_secrets(url: &Url) -> Vec<String> {
@@ -129,14 +138,35 @@ pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
                 crate::text::clip(&redact_raw(piece), 200)
             )
         })?;
-        // Another scheme's URL may carry user info where the URL parser sees none (in an opaque
-        // path, `htps:https://user:pw@host`): shown through the raw redaction as well.
-        let refused = || redact_raw(RedactedUrl::new(&url).as_str());
+        // User info the URL parser reads as something else: text before an `@` after the first
+        // `://` in another scheme's opaque path (`htps:https://user:pw@host`) or before a `\\`
+        // in the host (`https://host\\user:pw@x`), or at the start of the path after a doubled
+        // or mistyped scheme (`https://https://user:pw@host`, `ftp:http://user:pw@host`). It is
+        // never shown, and an http(s) URL holding it is refused.
+        let raw_user = raw_user_info(piece).filter(|u| u.chars().any(|c| c != ':'));
+        let path_user = user_info_in_path(&url);
+        let parsed_user = !url.username().is_empty() || url.password().is_some();
+        let refused = || match (raw_user, path_user) {
+            (Some(_), _) => redact_raw(piece),
+            (None, Some(user)) => redact_raw(RedactedUrl::new(&url).as_str()).replacen(
+                &format!("//{user}@"),
+                "//***@",
+                1,
+            ),
+            (None, None) => redact_raw(RedactedUrl::new(&url).as_str()),
+        };
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("{:?} is not an http or https URL", refused()));
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(format!("{:?} has no host", refused()));
+        }
+        // An http(s) URL would be requested, and shown, with that user info as its path.
+        if (raw_user.is_some() || path_user.is_some()) && !parsed_user {
+            return Err(format!(
+                "{:?} has user info where the URL reads a path (a doubled or mistyped scheme?)",
+                crate::text::clip(&refused(), 200)
+            ));
         }
         let shown = RedactedUrl::new(&url);
         let position = targets.iter().filter(|t| t.shown == shown).count();
@@ -225,6 +255,32 @@ mod tests {
         let e = parse_url_list("httftpp:http://bob:pw@a/ x").unwrap_err();
         assert!(!e.contains("bob") && !e.contains("pw@"), "{e}");
         assert!(e.contains("is not an http or https URL"), "{e}");
+    }
+
+    #[test]
+    fn user_info_the_url_reads_as_a_path_is_never_shown() {
+        // Found by fuzzing: after `ftp:` without `//`, `http` is the host and `//bob:pw@…` the
+        // path, which the error showed as it is.
+        let e = parse_url_list("ftp:http://bob:pw@[b:43591//1:p\0!/!\u{19}\0q=1").unwrap_err();
+        assert!(!e.contains("bob") && !e.contains("pw@"), "{e}");
+        assert!(e.contains("is not an http or https URL"), "{e}");
+        // As an http(s) URL it would be requested and shown with the password in its path.
+        for given in [
+            "https:http://bob:pw@host/",
+            "https://https://bob:pw@host/",
+            "https://host\\bob:pw@x/",
+        ] {
+            let e = parse_url_list(given).unwrap_err();
+            assert!(!e.contains("bob") && !e.contains("pw@"), "{given}: {e}");
+            assert!(
+                e.contains("has user info where the URL reads a path"),
+                "{e}"
+            );
+        }
+        // User info where the URL parser reads it too is masked as ever.
+        let list = parse_url_list("https://bob:pw@host/ | https://h/a://b@c").unwrap();
+        assert_eq!(list[0].shown.as_str(), "https://***@host/");
+        assert_eq!(list[1].shown.as_str(), "https://h/a://b@c");
     }
 
     #[test]
