@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use libfuzzer_sys::fuzz_target;
-use upcheck::config::parse_url_list;
+use upcheck::config::{parse_url_list, MAX_NAME_CHARS};
 use upcheck::redact::RedactedUrl;
 use upcheck_fuzz::{assert_no_secret, assert_one_line, text};
 use url::{ParseError, Url};
@@ -92,6 +92,11 @@ fuzz_target!(|data: &[u8]| {
                 "\" has user info where the URL reads a path (a doubled or mistyped scheme?)"
                     .to_string(),
                 "no URL given".to_string(),
+                "the display name before `=` in \"".to_string(),
+                "\" is empty".to_string(),
+                "the display name of \"".to_string(),
+                format!("\" is longer than {MAX_NAME_CHARS} characters"),
+                "\" holds a control character".to_string(),
             ]
             .into_iter()
             .chain(

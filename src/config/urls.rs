@@ -284,6 +284,18 @@ mod tests {
     }
 
     #[test]
+    fn a_display_name_error_shows_the_url_redacted() {
+        // Found by fuzzing, no leak: the user info `l char` of the text after the name is shown
+        // only as the error's own words ("a contro|l char|acter").
+        let e =
+            parse_url_list("http\0\0\0pw@?q=2b`8443/ttp://l char@tle/9+]v/htt\u{14}h").unwrap_err();
+        assert_eq!(
+            e,
+            "the display name of \"2b`8443/ttp://***@tle/9+]v/htt\\u{14}h\" holds a control character"
+        );
+    }
+
+    #[test]
     fn unparsable_urls_are_redacted_too() {
         assert_eq!(
             redact_raw("http://bob:pw@exa mple.com/x?t=1"),
