@@ -61,12 +61,7 @@ pub fn split_name(piece: &str) -> Result<(Option<String>, &str), String> {
         return Ok((None, piece));
     }
     let (name, url) = (piece[..eq].trim(), piece[eq + 1..].trim());
-    let shown = || {
-        Url::parse(url).map_or_else(
-            |_| redact_raw(url),
-            |u| RedactedUrl::new(&u).as_str().to_string(),
-        )
-    };
+    let shown = || Url::parse(url).map_or_else(|_| redact_raw(url), |u| refused_form(url, &u));
     if name.is_empty() {
         return Err(format!(
             "the display name before `=` in {:?} is empty",
@@ -86,6 +81,23 @@ pub fn split_name(piece: &str) -> Result<(Option<String>, &str), String> {
         ));
     }
     Ok((Some(name.to_string()), url))
+}
+
+/// What `redact_raw` reads as user info in `text`, unless it is only colons.
+fn raw_user_of(text: &str) -> Option<&str> {
+    raw_user_info(text).filter(|u| u.chars().any(|c| c != ':'))
+}
+
+/// How an error shows `text`, which parsed as `url`: redacted as the URL parser reads it, and as
+/// the raw text reads (user info the parser takes for a path stays hidden).
+fn refused_form(text: &str, url: &Url) -> String {
+    match (raw_user_of(text), user_info_in_path(url)) {
+        (Some(_), _) => redact_raw(text),
+        (None, Some(user)) => {
+            redact_raw(RedactedUrl::new(url).as_str()).replacen(&format!("//{user}@"), "//***@", 1)
+        }
+        (None, None) => redact_raw(RedactedUrl::new(url).as_str()),
+    }
 }
 
 /// After a doubled or mistyped scheme the URL parser reads the user info as the path's start:
@@ -139,22 +151,14 @@ pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
             )
         })?;
         // User info the URL parser reads as something else: text before an `@` after the first
-        // `://` in another scheme's opaque path (`htps:https://user:pw@host`) or before a `\\`
-        // in the host (`https://host\\user:pw@x`), or at the start of the path after a doubled
+        // `://` in another scheme's opaque path (`htps:https://user:pw@host`) or before a `\`
+        // in the host (`https://host\user:pw@x`), or at the start of the path after a doubled
         // or mistyped scheme (`https://https://user:pw@host`, `ftp:http://user:pw@host`). It is
         // never shown, and an http(s) URL holding it is refused.
-        let raw_user = raw_user_info(piece).filter(|u| u.chars().any(|c| c != ':'));
+        let raw_user = raw_user_of(piece);
         let path_user = user_info_in_path(&url);
         let parsed_user = !url.username().is_empty() || url.password().is_some();
-        let refused = || match (raw_user, path_user) {
-            (Some(_), _) => redact_raw(piece),
-            (None, Some(user)) => redact_raw(RedactedUrl::new(&url).as_str()).replacen(
-                &format!("//{user}@"),
-                "//***@",
-                1,
-            ),
-            (None, None) => redact_raw(RedactedUrl::new(&url).as_str()),
-        };
+        let refused = || refused_form(piece, &url);
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("{:?} is not an http or https URL", refused()));
         }
@@ -293,6 +297,17 @@ mod tests {
             e,
             "the display name of \"2b`8443/ttp://***@tle/9+]v/htt\\u{14}h\" holds a control character"
         );
+    }
+
+    #[test]
+    fn a_display_name_error_hides_user_info_the_url_reads_as_a_path() {
+        // Found by fuzzing: the display-name errors showed the URL as the parser reads it, the
+        // user info in its path included.
+        let e = parse_url_list("\0\0q=http:/tp://bob:pw@a/\u{1}\0\03://p:b)pw@").unwrap_err();
+        assert!(e.starts_with("the display name of "), "{e}");
+        assert!(!e.contains("bob:pw"), "{e}");
+        let e = parse_url_list("=htps:https://bob:pw@a/").unwrap_err();
+        assert!(e.contains("is empty") && !e.contains("bob"), "{e}");
     }
 
     #[test]
