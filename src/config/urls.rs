@@ -303,7 +303,7 @@ mod tests {
     fn a_display_name_error_hides_user_info_the_url_reads_as_a_path() {
         // Found by fuzzing: the display-name errors showed the URL as the parser reads it, the
         // user info in its path included.
-        let e = parse_url_list("\0\0q=http:/tp://bob:pw@a/\u{1}\0\03://p:b)pw@").unwrap_err();
+        let e = parse_url_list("\0\0q=http:/tp://bob:pw@a/\u{1}\0\x003://p:b)pw@").unwrap_err();
         assert!(e.starts_with("the display name of "), "{e}");
         assert!(!e.contains("bob:pw"), "{e}");
         let e = parse_url_list("=htps:https://bob:pw@a/").unwrap_err();
