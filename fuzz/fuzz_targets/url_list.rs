@@ -106,6 +106,9 @@ fuzz_target!(|data: &[u8]| {
                 let Ok(mut url) = Url::parse(text) else {
                     continue;
                 };
+                // The scheme as the parser writes it (`httpH:` as `httph:`).
+                public.push(' ');
+                public.push_str(url.scheme());
                 let raw_user = text.split_once("://").is_some_and(|(_, rest)| {
                     let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
                     authority
