@@ -109,6 +109,7 @@ fuzz_target!(|data: &[u8]| {
                 // The scheme as the parser writes it (`httpH:` as `httph:`).
                 public.push(' ');
                 public.push_str(url.scheme());
+                public.push(':');
                 let raw_user = text.split_once("://").is_some_and(|(_, rest)| {
                     let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
                     authority
