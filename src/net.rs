@@ -91,8 +91,9 @@ impl Trust {
 }
 
 /// The certificates of a PEM bundle that rustls accepts as roots; `Err` says why there are none
-/// (or which one is broken).
-fn usable_roots(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+/// (or which one is broken). The one reading of a bundle: `config` refuses a `ca-cert` with it,
+/// so that what it accepts every client accepts.
+pub fn usable_roots(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
     let mut out = Vec::new();
     for block in x509_parser::pem::Pem::iter_from_buffer(pem) {
         let block = block.map_err(|_| "holds text that is not valid PEM".to_string())?;

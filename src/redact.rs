@@ -69,6 +69,15 @@ pub fn redact_raw(text: &str) -> String {
     format!("{scheme}{authority}{tail}")
 }
 
+/// What `redact_raw` reads as user info in `text`: before an `@` in the authority after the first
+/// `://` (`None` when there is none, or it is empty).
+pub fn raw_user_info(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once("://")?;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let user_info = &authority[..authority.rfind('@')?];
+    (!user_info.is_empty()).then_some(user_info)
+}
+
 /// "https://hooks.example/…": what may be shown of a hook URL.
 pub fn host_only(url: &Url) -> String {
     let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();

@@ -1,6 +1,6 @@
 //! `basic-auth`: `Config::from_inputs`. The Authorization header is `Basic` and the base64 of
 //! the value, marked sensitive, its token and the password are secrets to mask; an error never
-//! shows the value.
+//! shows the value (a value made of the error's own words is shown only as those words).
 #![no_main]
 
 use base64::Engine as _;
@@ -12,6 +12,7 @@ const PROBLEMS: [&str; 2] = [
     "the value has no colon",
     "the value has characters a header cannot carry",
 ];
+const ACCEPTED: &str = "use user:password";
 
 fuzz_target!(|data: &[u8]| {
     let Some(value) = text(data) else { return };
@@ -43,11 +44,13 @@ fuzz_target!(|data: &[u8]| {
             assert!(PROBLEMS.contains(&e.problem.as_str()), "{e}");
             let message = e.to_string();
             assert_one_line("a basic-auth error", &message);
-            let public = format!("{} {}", PROBLEMS.join(" "), e.accepted);
-            assert_no_secret("a basic-auth error", &message, given, &public);
+            // The error's own words, whole: built without the value. Nothing of the value is
+            // in the clear.
+            let shown_anyway = PROBLEMS.map(|p| format!("input `basic-auth`: {p}; {ACCEPTED}"));
+            assert_no_secret("a basic-auth error", &message, given, "", &shown_anyway);
             if let Some((user, password)) = given.split_once(':') {
-                assert_no_secret("a basic-auth error", &message, password, &public);
-                assert_no_secret("a basic-auth error", &message, user, &public);
+                assert_no_secret("a basic-auth error", &message, password, "", &shown_anyway);
+                assert_no_secret("a basic-auth error", &message, user, "", &shown_anyway);
             }
         }
     }

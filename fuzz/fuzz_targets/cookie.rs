@@ -49,8 +49,26 @@ fuzz_target!(|data: &[u8]| {
                 .map(|p| p.split_once('=').map_or(*p, |(n, _)| n))
                 .collect();
             let public = format!("{TEMPLATES} {} {}", names.join(" "), e.accepted);
+            // The error quotes a piece escaped (`{:?}`): its escapes are public too.
+            let public = format!("{public} {public:?}");
+            // What the error may show whole, built from a piece without `=` and its own words,
+            // quoted and clipped the way it quotes them; never from a value.
+            let accepted = "use Name=Value, several joined with `; `";
+            let mut shown_anyway: Vec<String> = pairs
+                .iter()
+                .filter(|p| !p.contains('='))
+                .map(|p| {
+                    format!(
+                        "input `cookie`: {:?} has no `=`; {accepted}",
+                        upcheck::text::clip(p, 40)
+                    )
+                })
+                .collect();
+            shown_anyway.push(format!(
+                "input `cookie`: the value has characters a header cannot carry; {accepted}"
+            ));
             for (_, v) in pairs.iter().filter_map(|p| p.split_once('=')) {
-                assert_no_secret("a cookie error", &message, v, &public);
+                assert_no_secret("a cookie error", &message, v, &public, &shown_anyway);
             }
         }
     }

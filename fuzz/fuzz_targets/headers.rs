@@ -3,11 +3,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use upcheck::redact::redact_raw;
+use upcheck::text::clip;
 use upcheck_fuzz::{assert_no_secret, assert_one_line, config_with, text};
 
-const TEMPLATES: &str =
-    "input `headers` `heal-headers`: the line starting has no colon is not a valid header name \
-                         the value of has characters a header cannot carry";
+const ACCEPTED: &str = "give one `Name: value` header per line";
 
 fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else {
@@ -50,26 +50,45 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(e) => {
-            assert_eq!(e.input, if heal { "heal-headers" } else { "headers" });
+            let input = if heal { "heal-headers" } else { "headers" };
+            assert_eq!(e.input, input);
             let message = e.to_string();
             assert_one_line("a headers error", &message);
-            let names: Vec<String> = lines
+            // In the clear: the names, and the lines without a colon (they have no value).
+            let names: Vec<&str> = lines
                 .iter()
                 .filter_map(|l| l.split_once(':'))
-                .map(|(n, _)| format!("{n} {}", n.to_ascii_lowercase()))
+                .map(|(n, _)| n.trim())
                 .collect();
-            // A line without a colon has no value: the error may quote it as it is.
             let bare: Vec<&str> = lines.iter().copied().filter(|l| !l.contains(':')).collect();
-            let public = format!(
-                "{TEMPLATES} {} {} {}",
+            let clear = format!(
+                "{} {} {}",
                 names.join(" "),
-                bare.join(" "),
-                e.accepted
+                names.join(" ").to_ascii_lowercase(),
+                bare.join(" ")
             );
-            // The error quotes a bad name or line escaped (`{:?}`): its escapes are public too.
-            let public = format!("{public} {public:?}");
+            let clear = format!("{clear} {clear:?}");
+            // What the error may show, each built from a name or a bare line and the error's
+            // own words, quoted and clipped the way it quotes them; never from a value.
+            let mut shown_anyway = Vec::new();
+            for name in &names {
+                shown_anyway.push(format!("{:?} is not a valid header name", clip(name, 40)));
+                shown_anyway.push(format!(
+                    "the value of {} has characters a header cannot carry",
+                    name.to_ascii_lowercase()
+                ));
+            }
+            for line in &bare {
+                let redacted = redact_raw(line);
+                let first = clip(redacted.split_whitespace().next().unwrap_or(""), 40);
+                shown_anyway.push(format!("the line starting {first:?} has no colon"));
+            }
+            let shown_anyway: Vec<String> = shown_anyway
+                .iter()
+                .map(|problem| format!("input `{input}`: {problem}; {ACCEPTED}"))
+                .collect();
             for (_, v) in lines.iter().filter_map(|l| l.split_once(':')) {
-                assert_no_secret("a headers error", &message, v, &public);
+                assert_no_secret("a headers error", &message, v, &clear, &shown_anyway);
             }
         }
     }

@@ -6,10 +6,24 @@
 use std::collections::HashSet;
 
 use libfuzzer_sys::fuzz_target;
-use upcheck::config::parse_url_list;
+use upcheck::config::{parse_url_list, MAX_NAME_CHARS};
 use upcheck::redact::RedactedUrl;
 use upcheck_fuzz::{assert_no_secret, assert_one_line, text};
-use url::Url;
+use url::{ParseError, Url};
+
+/// Every reason the URL parser gives, which an error quotes in its own words.
+const PARSE_ERRORS: [ParseError; 10] = [
+    ParseError::EmptyHost,
+    ParseError::IdnaError,
+    ParseError::InvalidPort,
+    ParseError::InvalidIpv4Address,
+    ParseError::InvalidIpv6Address,
+    ParseError::InvalidDomainCharacter,
+    ParseError::RelativeUrlWithoutBase,
+    ParseError::RelativeUrlWithCannotBeABaseBase,
+    ParseError::SetHostOnCannotBeABaseUrl,
+    ParseError::Overflow,
+];
 
 fuzz_target!(|data: &[u8]| {
     let Some(value) = text(data) else { return };
@@ -52,31 +66,95 @@ fuzz_target!(|data: &[u8]| {
             assert_one_line("a URL list error", &e);
             // What comes before an `@` in an authority and a query stay hidden. Text written
             // in the clear elsewhere in the input (outside any authority or query) is public.
-            let mut public = value.to_string();
+            // Each piece is public but for its own secrets, taken out where they stand.
+            let mut public = String::new();
             let mut secrets = Vec::new();
             for piece in value.split(['\n', '|']).map(str::trim) {
+                public.push(' ');
                 // Without `://` there is no authority to speak of (`a:b@c` is a path).
-                let Some((_, rest)) = piece.split_once("://") else {
+                let Some((before, rest)) = piece.split_once("://") else {
+                    public.push_str(piece);
                     continue;
                 };
+                public.push_str(before);
+                public.push_str("://");
                 let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
                 let (authority, tail) = rest.split_at(end);
-                if let Some(at) = authority.rfind('@') {
-                    secrets.push(&authority[..at]);
+                match authority.rfind('@') {
+                    Some(at) => {
+                        secrets.push(&authority[..at]);
+                        public.push_str(&authority[at..]);
+                    }
+                    None => public.push_str(authority),
                 }
-                if let Some(q) = tail.find('?') {
-                    secrets.push(&tail[q + 1..]);
+                match tail.find('?') {
+                    Some(q) => {
+                        secrets.push(&tail[q + 1..]);
+                        public.push_str(&tail[..=q]);
+                    }
+                    None => public.push_str(tail),
                 }
             }
-            for s in &secrets {
-                public = public.replacen(s, "", 1);
+            // The error shows a URL that parsed in the parser's own form (`//@a/` as `//a/`, `\`
+            // as `/`): that form of a piece's clear parts is clear too, unless user info may
+            // hide in its path.
+            for piece in value.split(['\n', '|']).map(str::trim) {
+                let text = match (piece.find('='), piece.find("://")) {
+                    (Some(eq), Some(scheme)) if eq < scheme => piece[eq + 1..].trim(),
+                    _ => piece,
+                };
+                let Ok(mut url) = Url::parse(text) else {
+                    continue;
+                };
+                // The scheme as the parser writes it (`httpH:` as `httph:`).
+                public.push(' ');
+                public.push_str(url.scheme());
+                public.push(':');
+                let raw_user = text.split_once("://").is_some_and(|(_, rest)| {
+                    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+                    authority
+                        .rfind('@')
+                        .is_some_and(|at| authority[..at].chars().any(|c| c != ':'))
+                });
+                if raw_user || url.path().starts_with("//") || url.cannot_be_a_base() {
+                    continue;
+                }
+                let _ = url.set_username("");
+                let _ = url.set_password(None);
+                url.set_query(None);
+                url.set_fragment(None);
+                public.push(' ');
+                public.push_str(url.as_str());
             }
-            // The error's own words, after a redacted piece.
-            public.push_str(
-                " ***\" is not a valid URL ***\" is not an http or https URL ***\" has no host no URL given",
-            );
-            for s in secrets {
-                assert_no_secret("a URL list error", &e, s, &public);
+            // The error quotes the URL escaped (`{:?}`): the escapes of the clear text are clear.
+            let public = format!("{public} {public:?}");
+            // The error's own words, quoted the way it quotes a URL (after a redacted piece too).
+            let mut words: Vec<String> = [
+                "\" is not an http or https URL".to_string(),
+                "\" has no host".to_string(),
+                "\" has user info where the URL reads a path (a doubled or mistyped scheme?)"
+                    .to_string(),
+                "no URL given".to_string(),
+                "the display name before `=` in \"".to_string(),
+                "\" is empty".to_string(),
+                "the display name of \"".to_string(),
+                format!("\" is longer than {MAX_NAME_CHARS} characters"),
+                "\" holds a control character".to_string(),
+            ]
+            .into_iter()
+            .chain(
+                PARSE_ERRORS
+                    .iter()
+                    .map(|e| format!("\" is not a valid URL ({e})")),
+            )
+            .collect();
+            words.extend(words.clone().iter().map(|w| format!("***{w}")));
+            // A secret holding the error's own marks (the mask `***`, the quote closing the
+            // URL) can meet them in the message beside clear text (`/b:` `?***` `" is not`), a
+            // whole mask or part of one: each piece between `*`s and quotes is a secret of its
+            // own.
+            for s in secrets.iter().flat_map(|s| s.split(['*', '"'])) {
+                assert_no_secret("a URL list error", &e, s, &public, &words);
             }
         }
     }

@@ -14,8 +14,6 @@ use std::time::Duration;
 use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
-use rustls::pki_types::pem::PemObject as _;
-use rustls::pki_types::CertificateDer;
 use url::Url;
 
 use crate::redact::redact_raw;
@@ -899,41 +897,10 @@ fn load_ca(value: &str) -> Result<Vec<u8>, InputError> {
             )
         })?
     };
-    let mut count = 0;
-    for block in x509_parser::pem::Pem::iter_from_buffer(&pem) {
-        let bad = || {
-            InputError::new(
-                "ca-cert",
-                "it holds a PEM block that is not a valid certificate",
-                accepted,
-            )
-        };
-        let block = block.map_err(|_| bad())?;
-        if block.label == "CERTIFICATE" {
-            block.parse_x509().map_err(|_| bad())?;
-            count += 1;
-        }
-    }
-    // The client reads the PEM again with its own parser and adds each certificate to its
-    // roots: what it would refuse is refused here, as an input error.
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_slice_iter(&pem) {
-        let bad = || {
-            InputError::new(
-                "ca-cert",
-                "it holds a PEM block that is not a valid certificate",
-                accepted,
-            )
-        };
-        roots.add(cert.map_err(|_| bad())?).map_err(|_| bad())?;
-    }
-    if count == 0 {
-        return Err(InputError::new(
-            "ca-cert",
-            "no PEM certificate found in it",
-            accepted,
-        ));
-    }
+    // What the HTTP client would refuse is refused here, as an input error: both take the
+    // certificates from the same reading of the bundle.
+    crate::net::usable_roots(&pem)
+        .map_err(|why| InputError::new("ca-cert", format!("it {why}"), accepted))?;
     Ok(pem)
 }
 

@@ -167,7 +167,7 @@ fn invalid_inputs_name_the_input_and_the_fix() {
                 ("ca-cert", "-----BEGIN CERTIFICATE-----\nxx\n"),
             ],
             "ca-cert",
-            "not a valid certificate",
+            "not valid PEM",
         ),
         (
             &[
@@ -498,21 +498,59 @@ fn raw_secrets_come_from_the_table() {
 }
 
 #[test]
-fn a_ca_cert_the_client_cannot_read_is_an_input_error() {
-    // Found by fuzzing: a block with a damaged label was skipped here, the client's PEM reader
-    // refused it, and the run failed later with a bare "builder error".
-    let pem = rcgen::generate_simple_self_signed(vec!["ca.test".into()])
-        .unwrap()
-        .cert
-        .pem();
-    assert!(config(&[("url", "http://a/"), ("ca-cert", &pem)]).is_ok());
-    let damaged = pem.replace("BEGIN CERTIFICATE", "BEGIN CERTIFICA\u{14}E");
-    let e = error(&[
-        ("url", "http://a/"),
-        ("ca-cert", &format!("{pem}{damaged}")),
-    ]);
-    assert_eq!(e.input, "ca-cert");
-    assert!(e.problem.contains("not a valid certificate"), "{e}");
+fn a_ca_cert_the_client_cannot_use_is_an_input_error() {
+    // Found by fuzzing: a block whose BEGIN line reads `CERTIFICATE-…` is a certificate to the
+    // client's PEM reader but was skipped by the second reader here, and a certificate with bytes
+    // after its end was accepted here and refused as a root by the client: the run failed later
+    // with a bare "builder error". Both now read the bundle once, the same way.
+    let generated = rcgen::generate_simple_self_signed(vec!["ca.test".into()]).unwrap();
+    let pem = generated.cert.pem();
+    let mut der = generated.cert.der().to_vec();
+    der.extend_from_slice(b"\0\0");
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    let trailing = format!("-----BEGIN CERTIFICATE-X-----\n{b64}\n-----END CERTIFICATE-X-----\n");
+    let damaged_label = pem.replace("BEGIN CERTIFICATE", "BEGIN CERTIFICA\u{14}E");
+    let cases = [
+        (pem.clone(), true),
+        (format!("{pem}{trailing}"), false),
+        (format!("{trailing}{pem}"), false),
+        // Another kind of block (a key, say) is no certificate to either, and is skipped.
+        (format!("{pem}{damaged_label}"), true),
+        (damaged_label.clone(), false),
+        (pem.replace("-----END CERTIFICATE-----", ""), false),
+    ];
+    for (bundle, usable) in cases {
+        let client = crate::net::Trust::new(Some(bundle.as_bytes()), None);
+        assert_eq!(client.is_ok(), usable, "{bundle}");
+        let result = config(&[("url", "http://a/"), ("ca-cert", &bundle)]);
+        match result {
+            Ok(_) => assert!(usable, "ca-cert accepts what the client refuses: {bundle}"),
+            Err(e) => {
+                assert!(!usable, "{e}");
+                assert_eq!(e.input, "ca-cert");
+                let why = client.unwrap_err().to_string();
+                let why = why.trim_start_matches("cannot set up the HTTP client: ca-cert ");
+                assert_eq!(e.problem, format!("it {why}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn header_and_basic_auth_errors_show_no_value_only_their_own_words() {
+    // Found by fuzzing, both no leak: the value `"a26` appears in the error only as the quote
+    // around the line without a colon, `a26`; the basic-auth value `; use` only as the error's
+    // own words.
+    let e = error(&[("url", "http://a/"), ("headers", "y:\"a26\na26")]);
+    assert_eq!(
+        e.to_string(),
+        "input `headers`: the line starting \"a26\" has no colon; give one `Name: value` header per line"
+    );
+    let e = error(&[("url", "http://a/"), ("basic-auth", "; use")]);
+    assert_eq!(
+        e.to_string(),
+        "input `basic-auth`: the value has no colon; use user:password"
+    );
 }
 
 #[test]

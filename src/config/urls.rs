@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use crate::redact::{redact_raw, RedactedUrl};
+use crate::redact::{raw_user_info, redact_raw, RedactedUrl};
 
 /// One URL to check.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,12 +61,7 @@ pub fn split_name(piece: &str) -> Result<(Option<String>, &str), String> {
         return Ok((None, piece));
     }
     let (name, url) = (piece[..eq].trim(), piece[eq + 1..].trim());
-    let shown = || {
-        Url::parse(url).map_or_else(
-            |_| redact_raw(url),
-            |u| RedactedUrl::new(&u).as_str().to_string(),
-        )
-    };
+    let shown = || Url::parse(url).map_or_else(|_| redact_raw(url), |u| refused_form(url, &u));
     if name.is_empty() {
         return Err(format!(
             "the display name before `=` in {:?} is empty",
@@ -86,6 +81,32 @@ pub fn split_name(piece: &str) -> Result<(Option<String>, &str), String> {
         ));
     }
     Ok((Some(name.to_string()), url))
+}
+
+/// What `redact_raw` reads as user info in `text`, unless it is only colons.
+fn raw_user_of(text: &str) -> Option<&str> {
+    raw_user_info(text).filter(|u| u.chars().any(|c| c != ':'))
+}
+
+/// How an error shows `text`, which parsed as `url`: redacted as the URL parser reads it, and as
+/// the raw text reads (user info the parser takes for a path stays hidden).
+fn refused_form(text: &str, url: &Url) -> String {
+    match (raw_user_of(text), user_info_in_path(url)) {
+        (Some(_), _) => redact_raw(text),
+        (None, Some(user)) => {
+            redact_raw(RedactedUrl::new(url).as_str()).replacen(&format!("//{user}@"), "//***@", 1)
+        }
+        (None, None) => redact_raw(RedactedUrl::new(url).as_str()),
+    }
+}
+
+/// After a doubled or mistyped scheme the URL parser reads the user info as the path's start:
+/// `//user:pw@host/…`. What stands before the `@` there.
+fn user_info_in_path(url: &Url) -> Option<&str> {
+    let rest = url.path().strip_prefix("//")?;
+    let segment = &rest[..rest.find('/').unwrap_or(rest.len())];
+    let user = &segment[..segment.rfind('@')?];
+    (!user.is_empty()).then_some(user)
 }
 
 /// The user name, password and query values of a URL (raw and percent-decoded): what must be
@@ -129,14 +150,27 @@ pub fn parse_url_list(value: &str) -> Result<Vec<Target>, String> {
                 crate::text::clip(&redact_raw(piece), 200)
             )
         })?;
-        // Another scheme's URL may carry user info where the URL parser sees none (in an opaque
-        // path, `htps:https://user:pw@host`): shown through the raw redaction as well.
-        let refused = || redact_raw(RedactedUrl::new(&url).as_str());
+        // User info the URL parser reads as something else: text before an `@` after the first
+        // `://` in another scheme's opaque path (`htps:https://user:pw@host`) or before a `\`
+        // in the host (`https://host\user:pw@x`), or at the start of the path after a doubled
+        // or mistyped scheme (`https://https://user:pw@host`, `ftp:http://user:pw@host`). It is
+        // never shown, and an http(s) URL holding it is refused.
+        let raw_user = raw_user_of(piece);
+        let path_user = user_info_in_path(&url);
+        let parsed_user = !url.username().is_empty() || url.password().is_some();
+        let refused = || refused_form(piece, &url);
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("{:?} is not an http or https URL", refused()));
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(format!("{:?} has no host", refused()));
+        }
+        // An http(s) URL would be requested, and shown, with that user info as its path.
+        if (raw_user.is_some() || path_user.is_some()) && !parsed_user {
+            return Err(format!(
+                "{:?} has user info where the URL reads a path (a doubled or mistyped scheme?)",
+                crate::text::clip(&refused(), 200)
+            ));
         }
         let shown = RedactedUrl::new(&url);
         let position = targets.iter().filter(|t| t.shown == shown).count();
@@ -225,6 +259,55 @@ mod tests {
         let e = parse_url_list("httftpp:http://bob:pw@a/ x").unwrap_err();
         assert!(!e.contains("bob") && !e.contains("pw@"), "{e}");
         assert!(e.contains("is not an http or https URL"), "{e}");
+    }
+
+    #[test]
+    fn user_info_the_url_reads_as_a_path_is_never_shown() {
+        // Found by fuzzing: after `ftp:` without `//`, `http` is the host and `//bob:pw@…` the
+        // path, which the error showed as it is.
+        let e = parse_url_list("ftp:http://bob:pw@[b:43591//1:p\0!/!\u{19}\0q=1").unwrap_err();
+        assert!(!e.contains("bob") && !e.contains("pw@"), "{e}");
+        assert!(e.contains("is not an http or https URL"), "{e}");
+        // As an http(s) URL it would be requested and shown with the password in its path.
+        for given in [
+            "https:http://bob:pw@host/",
+            "https://https://bob:pw@host/",
+            "https://host\\bob:pw@x/",
+        ] {
+            let e = parse_url_list(given).unwrap_err();
+            assert!(!e.contains("bob") && !e.contains("pw@"), "{given}: {e}");
+            assert!(
+                e.contains("has user info where the URL reads a path"),
+                "{e}"
+            );
+        }
+        // User info where the URL parser reads it too is masked as ever.
+        let list = parse_url_list("https://bob:pw@host/ | https://h/a://b@c").unwrap();
+        assert_eq!(list[0].shown.as_str(), "https://***@host/");
+        assert_eq!(list[1].shown.as_str(), "https://h/a://b@c");
+    }
+
+    #[test]
+    fn a_display_name_error_shows_the_url_redacted() {
+        // Found by fuzzing, no leak: the user info `l char` of the text after the name is shown
+        // only as the error's own words ("a contro|l char|acter").
+        let e =
+            parse_url_list("http\0\0\0pw@?q=2b`8443/ttp://l char@tle/9+]v/htt\u{14}h").unwrap_err();
+        assert_eq!(
+            e,
+            "the display name of \"2b`8443/ttp://***@tle/9+]v/htt\\u{14}h\" holds a control character"
+        );
+    }
+
+    #[test]
+    fn a_display_name_error_hides_user_info_the_url_reads_as_a_path() {
+        // Found by fuzzing: the display-name errors showed the URL as the parser reads it, the
+        // user info in its path included.
+        let e = parse_url_list("\0\0q=http:/tp://bob:pw@a/\u{1}\0\x003://p:b)pw@").unwrap_err();
+        assert!(e.starts_with("the display name of "), "{e}");
+        assert!(!e.contains("bob:pw"), "{e}");
+        let e = parse_url_list("=htps:https://bob:pw@a/").unwrap_err();
+        assert!(e.contains("is empty") && !e.contains("bob"), "{e}");
     }
 
     #[test]

@@ -153,6 +153,17 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
             }),
         )
     };
+    // A state is a JSON object. Read as a struct, serde would also take an array of the fields
+    // in order (`[9]` as format 9): that is no file any version wrote.
+    if bytes.iter().find(|b| !b" \t\n\r".contains(b)) != Some(&b'{') {
+        return (
+            State::default(),
+            Some(LoadProblem::Corrupt {
+                path: path.to_path_buf(),
+                detail: "not a JSON object".into(),
+            }),
+        );
+    }
     // The usual case in one pass: the whole state, with the history's text kept unparsed.
     if let Ok(whole) = serde_json::from_slice::<Whole>(&bytes) {
         if whole.version > VERSION {
@@ -434,6 +445,58 @@ mod tests {
             matches!(problem, Some(LoadProblem::Newer { found, .. }) if found == newer),
             "{problem:?}"
         );
+    }
+
+    #[test]
+    fn a_newer_file_is_named_newer_whatever_its_other_members_hold() {
+        // Found by fuzzing: members the loader skips unread (a number beyond a float's range, a
+        // lone surrogate, nesting deeper than a JSON value tree may go) made the file unreadable
+        // as a whole JSON value, but its `version` is still there to read, and it says newer.
+        let d = dir("newer-odd-members");
+        let path = d.path().join("state.json");
+        let newer = VERSION + 6;
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        for other in ["1e400", "\"\\ud800\"", deep.as_str()] {
+            let text = format!("{{\"version\": {newer}, \"other\": {other}}}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&text).is_err(),
+                "{text}"
+            );
+            std::fs::write(&path, &text).unwrap();
+            let (state, problem) = load(&path);
+            assert_eq!(state, State::default());
+            assert!(
+                matches!(problem, Some(LoadProblem::Newer { found, .. }) if found == newer),
+                "{text}: {problem:?}"
+            );
+            // The same member in a file of this format is skipped too.
+            let text = format!("{{\"version\": {VERSION}, \"other\": {other}}}");
+            std::fs::write(&path, &text).unwrap();
+            let (state, problem) = load(&path);
+            assert!(problem.is_none(), "{text}: {problem:?}");
+            assert_eq!(state, State::default());
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_json_object_is_corrupt() {
+        // Found by fuzzing: `[33333333336666666]` was read as the fields of a state in order,
+        // a format too large for the state, and so corrupt, where `[9, null]` was "newer" and
+        // `[3]` a state; no version writes an array.
+        let d = dir("not-an-object");
+        let path = d.path().join("state.json");
+        for text in ["[33333333336666666]", "[9, null]", "[3]", "", " 3", "\"x\""] {
+            std::fs::write(&path, text).unwrap();
+            let (state, problem) = load(&path);
+            assert_eq!(state, State::default(), "{text:?}");
+            let problem = problem.map(|p| p.to_string()).unwrap_or_default();
+            assert!(
+                problem.contains("is not valid state JSON (not a JSON object)"),
+                "{text:?}: {problem}"
+            );
+        }
+        std::fs::write(&path, " \n{\"version\": 3}").unwrap();
+        assert!(load(&path).1.is_none());
     }
 
     #[test]
