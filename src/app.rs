@@ -321,7 +321,16 @@ async fn rounds(
         };
         if next.skipped > 0 {
             tally.skipped += next.skipped;
-            log.warn(&format!(
+            // Said once as a warning (the summary counts every skip), then per round with
+            // --verbose only: a slow network must not fill the log with one warning a round.
+            let say = |line: &str| {
+                if tally.skipped == next.skipped {
+                    log.warn(line);
+                } else if ctx.verbose {
+                    log.info(line);
+                }
+            };
+            say(&format!(
                 "round {} took longer than every ({}): {} round{} skipped, the next starts on its own slot",
                 index + 1,
                 crate::text::format_duration(schedule.every),
