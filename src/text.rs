@@ -77,15 +77,18 @@ pub fn format_duration(d: Duration) -> String {
     if ms < 1000 {
         return format!("{ms}ms");
     }
-    if ms < 60_000 {
-        return if ms % 1000 == 0 {
-            format!("{}s", ms / 1000)
+    // Hundredths of a second below a minute, rounded; 59.995 s and more rounds to a minute.
+    let hundredths = (ms + 5) / 10;
+    if hundredths < 6000 {
+        let (whole, frac) = (hundredths / 100, hundredths % 100);
+        return if frac == 0 {
+            format!("{whole}s")
         } else {
-            let s = format!("{:.2}", ms as f64 / 1000.0);
-            format!("{}s", s.trim_end_matches('0').trim_end_matches('.'))
+            let frac = format!("{frac:02}");
+            format!("{whole}.{}s", frac.trim_end_matches('0'))
         };
     }
-    let secs = d.as_secs();
+    let secs = if ms < 60_000 { 60 } else { d.as_secs() };
     let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
     let mut out = String::new();
     if h > 0 {
@@ -157,6 +160,15 @@ mod tests {
         assert_eq!(format_duration(ms(1500)), "1.5s");
         assert_eq!(format_duration(ms(1250)), "1.25s");
         assert_eq!(format_duration(ms(90_000)), "1m30s");
+        // Rounded to hundredths; what rounds to 60 s is a minute (found by the duration fuzz
+        // target: "500ms4500ms49999ms5s", 59.999 s, was shown as "60s", which is shown as "1m").
+        assert_eq!(format_duration(ms(59_994)), "59.99s");
+        assert_eq!(format_duration(ms(59_995)), "1m");
+        assert_eq!(format_duration(ms(59_999)), "1m");
+        assert_eq!(format_duration(ms(1_004)), "1s");
+        assert_eq!(format_duration(ms(1_005)), "1.01s");
+        let found = crate::config::parse_duration("500ms4500ms49999ms5s").unwrap();
+        assert_eq!(format_duration(found), "1m");
         assert_eq!(format_duration(ms(7_200_000)), "2h");
     }
 

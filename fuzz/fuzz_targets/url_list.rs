@@ -116,7 +116,18 @@ fuzz_target!(|data: &[u8]| {
                         .rfind('@')
                         .is_some_and(|at| authority[..at].chars().any(|c| c != ':'))
                 });
-                if raw_user || url.path().starts_with("//") || url.cannot_be_a_base() {
+                if !raw_user && url.path().starts_with("//") {
+                    // User info read as a path is masked up to its segment's last `@`; what
+                    // follows is shown as the parser writes it, and is clear.
+                    let path = &url.path()[2..];
+                    let segment = &path[..path.find('/').unwrap_or(path.len())];
+                    if let Some(at) = segment.rfind('@') {
+                        public.push(' ');
+                        public.push_str(&path[at..]);
+                    }
+                    continue;
+                }
+                if raw_user || url.cannot_be_a_base() {
                     continue;
                 }
                 let _ = url.set_username("");
