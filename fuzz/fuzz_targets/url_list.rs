@@ -127,15 +127,29 @@ fuzz_target!(|data: &[u8]| {
                     }
                     continue;
                 }
-                if raw_user || url.cannot_be_a_base() {
+                if raw_user {
+                    continue;
+                }
+                if url.cannot_be_a_base() {
+                    // An opaque path, as the parser writes it (`\0` as `%00`), stands before
+                    // any query: without user info it is clear.
+                    public.push(' ');
+                    public.push_str(url.scheme());
+                    public.push(':');
+                    public.push_str(url.path());
                     continue;
                 }
                 let _ = url.set_username("");
                 let _ = url.set_password(None);
-                url.set_query(None);
                 url.set_fragment(None);
+                // With a query, the parser's form up to its `?` (`ftp://ftp?k` as `ftp://ftp/?`).
+                let had_query = url.query().is_some();
+                url.set_query(None);
                 public.push(' ');
                 public.push_str(url.as_str());
+                if had_query {
+                    public.push('?');
+                }
             }
             // The error quotes the URL escaped (`{:?}`): the escapes of the clear text are clear.
             let public = format!("{public} {public:?}");
