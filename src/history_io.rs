@@ -58,7 +58,10 @@ fn describe(e: &PublicHistoryError) -> String {
                 j.column()
             ),
         },
-        PublicHistoryError::Schema(v) => format!("schema {v}, this upcheck reads schema 1"),
+        PublicHistoryError::Schema(v) => format!(
+            "schema {v}, this upcheck reads schemas 1 to {}",
+            history::public::SCHEMA
+        ),
         PublicHistoryError::TooManyUrls(n) => format!("{n} URLs, more than allowed"),
         PublicHistoryError::Slug(_) => "a bad or repeated slug".into(),
         PublicHistoryError::Generated(_) => "its generated time is not an RFC 3339 time".into(),
@@ -347,13 +350,30 @@ pub fn site_phase(
 }
 
 /// A temporary file beside `path` (whose directory exists), then a rename; a file that
-/// already holds `bytes` is left alone (its size tells most changes without reading it). No
-/// fsync: the rename keeps each file whole for a reader, and the site is written anew every
-/// run, so a crash costs at most one run's page (and an fsync of hundreds of files would cost
-/// far more than the rest of the run).
+/// already holds `bytes` is left alone (its size tells most changes without reading it), and a
+/// file that is not there yet is written in place (no reader can have seen it, so nothing is
+/// lost if the write stops half way; the next run writes it whole). No fsync: the rename keeps
+/// each file whole for a reader, and the site is written anew every run, so a crash costs at
+/// most one run's page (and an fsync of hundreds of files would cost far more than the rest of
+/// the run).
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let same_size =
-        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    let old = match std::fs::metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let Some(old) = old else {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?;
+        let result = f.write_all(bytes);
+        if result.is_err() {
+            let _ = std::fs::remove_file(path);
+        }
+        return result;
+    };
+    let same_size = old.is_file() && old.len() == bytes.len() as u64;
     if same_size && std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
     }

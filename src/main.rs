@@ -2,6 +2,11 @@
 
 use clap::Parser;
 
+/// The static musl build's own allocator maps and unmaps every large block anew (a 90-day
+/// history grows and frees many); mimalloc keeps and reuses them, in any build.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = upcheck::app::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_current_thread()

@@ -39,14 +39,17 @@
 //! `record` refuses a sample not later than the URL's last one ([`RecordError`]).
 //!
 //! # Stored form (serde, for the state file)
-//! `{"v": 1, "urls": {"<key>": URL}}` where URL is
-//! `{"url", "name"?, "last"?, "raw": {"t0"?, "dt", "cov", "c", "o", "ms", "r"}, "hours": {"h0"?,
-//! "dh", "up", "deg", "down", "obs", "ups", "p50", "p95", "max"}, "inc": [[start, end|null,
-//! reason]]}`: columns; times in Unix seconds as a start plus deltas; `[[value, count], …]` runs
-//! for repeated values (gaps, coverage, statuses, reasons, hour counts); response times as
-//! deltas from the previous one (null for none); hour p95 as the amount above p50, max above
-//! p95. 50 URLs × 90 days at 5 minutes is about 1.5 MB of JSON. Reading validates counts, order,
-//! times (2000–2200) and bounds, so damage is a serde error naming the URL ([`FormatError`]).
+//! `{"v": 2, "urls": {"<key>": URL}}` where URL is `{"url", "name"?, "last"?, "raw", "hours",
+//! "inc": [[start, end|null, reason]]}`: per URL columns, not rows. The columns are raw `t0`?,
+//! `dt`, `cov`, `c`, `o`, `ms`, `r` and hourly `h0`?, `dh`, `up`, `deg`, `down`, `obs`, `ups`,
+//! `p50`, `p95`, `max`: times in Unix seconds as a start plus deltas; runs of repeated values
+//! (gaps, coverage, statuses, reasons, hour counts) as value and count; response times as
+//! deltas from the previous one (or none); hour p95 as the amount above p50, max above p95.
+//! Version 2 packs `raw` and `hours` each into one base64 string of LEB128 varints in that
+//! order (`store::packed`); version 1, still read, held them as JSON arrays of the same
+//! numbers. 50 URLs × 90 days at 5 minutes is about 0.6 MB (1.2 MB as version 1). Reading
+//! validates counts, order, times (2000–2200) and bounds, so damage is a serde error naming the
+//! URL ([`FormatError`]).
 //!
 //! # `uptime` output
 //! A JSON array in input order, one object per URL: `{"url": shown, "name": string|null,
@@ -56,11 +59,12 @@
 //! number|null, "samples"} (last 24 h), "incidents": [{"start", "end": RFC 3339|null,
 //! "ongoing", "duration_seconds", "reason"}] (last 30 days, newest first)}`.
 //!
-//! # `history.json` (public, `"schema": 1`)
-//! `{"schema": 1, "generated": RFC 3339, "urls": [{"slug", "url" (shown, redacted), "name"?,
-//! "last"?, "raw", "hours", "inc"}]}` with the same columns as the stored form; no state keys.
-//! [`public::parse`] validates it strictly (schema, at most 1000 URLs, unique safe slugs, every
-//! column as above) and never panics; the caller caps the size it reads.
+//! # `history.json` (public, `"schema": 2`)
+//! `{"schema": 2, "generated": RFC 3339, "urls": [{"slug", "url" (shown, redacted), "name"?,
+//! "last"?, "raw", "hours", "inc"}]}` with the same columns, packed, as the stored form; no
+//! state keys. [`public::parse`] reads schemas 1 (columns as JSON arrays) and 2, validates
+//! strictly (schema, at most 1000 URLs, unique safe slugs, every column as above) and never
+//! panics; the caller caps the size it reads.
 //!
 //! # Site
 //! [`site::files`] gives `index.html` ([`page`]), `history.json`, `badge/<slug>-status.svg`,

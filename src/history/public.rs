@@ -5,12 +5,13 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::store::{FormatError, UrlColumns};
+use super::store::{FormatError, PackedUrl, UrlColumns};
 use super::{Entry, History, UrlHistory};
 use crate::text::rfc3339;
 
-/// The version of the public schema.
-pub const SCHEMA: u32 = 1;
+/// The version of the public schema: 2 packs each URL's raw and hourly columns into a string,
+/// as the state does; 1 (still read) held them as JSON arrays.
+pub const SCHEMA: u32 = 2;
 /// At most this many URLs in a public history.
 pub const MAX_URLS: usize = 1000;
 
@@ -18,7 +19,7 @@ pub const MAX_URLS: usize = 1000;
 struct OutUrl<'a> {
     slug: &'a str,
     #[serde(flatten)]
-    cols: UrlColumns,
+    cols: PackedUrl,
 }
 
 #[derive(Serialize)]
@@ -35,7 +36,7 @@ impl Serialize for OutUrls<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(|e| OutUrl {
             slug: &e.slug,
-            cols: UrlColumns::from_url(e.url),
+            cols: PackedUrl::from(UrlColumns::from_url(e.url)),
         }))
     }
 }
@@ -75,7 +76,7 @@ pub fn render_to(
 pub enum PublicHistoryError {
     #[error("not a valid history.json: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("history.json has schema {0}; this upcheck reads schema {SCHEMA}")]
+    #[error("history.json has schema {0}; this upcheck reads schemas 1 to {SCHEMA}")]
     Schema(u64),
     #[error("history.json lists {0} URLs, more than the {MAX_URLS} allowed")]
     TooManyUrls(usize),
@@ -124,7 +125,7 @@ pub struct PublicHistory {
 pub fn parse(bytes: &[u8]) -> Result<PublicHistory, PublicHistoryError> {
     let head: Head = serde_json::from_slice(bytes)?;
     match head.schema.as_u64() {
-        Some(v) if v == u64::from(SCHEMA) => {}
+        Some(v) if (1..=u64::from(SCHEMA)).contains(&v) => {}
         Some(v) => return Err(PublicHistoryError::Schema(v)),
         None => return Err(PublicHistoryError::Schema(0)),
     }

@@ -14,8 +14,11 @@ use super::model::{
 };
 use crate::report::Status;
 
-/// The version of this format.
-pub const VERSION: u32 = 1;
+mod packed;
+
+/// The version of this format: 2 packs each URL's raw and hourly columns into a string
+/// (`packed`); 1, still read, held them as JSON arrays, as `history.json` does.
+pub const VERSION: u32 = 2;
 /// Bounds a reader enforces.
 pub const MAX_URLS: usize = 10_000;
 /// Raw samples per URL: one every 3 seconds for 7 days.
@@ -31,7 +34,9 @@ pub const MAX_MS: i64 = 86_400_000;
 /// Why a stored history was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
-    #[error("history format version {0} is not supported (this upcheck reads version {VERSION})")]
+    #[error(
+        "history format version {0} is not supported (this upcheck reads versions 1 to {VERSION})"
+    )]
     Version(u32),
     #[error("history holds {0} URLs, more than the {MAX_URLS} allowed")]
     TooManyUrls(usize),
@@ -219,9 +224,10 @@ pub(crate) struct UrlColumns {
     /// Time of the last sample (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last: Option<i64>,
-    #[serde(default)]
+    /// As JSON arrays (`history.json`, version 1) or packed (version 2).
+    #[serde(default, deserialize_with = "arrays_or_packed")]
     raw: RawColumns,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "arrays_or_packed")]
     hours: HourColumns,
     /// `[start, end or null, reason]`.
     #[serde(default)]
@@ -393,6 +399,67 @@ impl UrlColumns {
     }
 }
 
+/// Columns that read from either form: a map of JSON arrays, or a packed string.
+pub(crate) trait Columns: Sized + for<'de> Deserialize<'de> {
+    fn unpack(text: &str) -> Result<Self, String>;
+}
+
+impl Columns for RawColumns {
+    fn unpack(text: &str) -> Result<Self, String> {
+        RawColumns::unpack(text)
+    }
+}
+
+impl Columns for HourColumns {
+    fn unpack(text: &str) -> Result<Self, String> {
+        HourColumns::unpack(text)
+    }
+}
+
+fn arrays_or_packed<'de, D: serde::Deserializer<'de>, C: Columns>(d: D) -> Result<C, D::Error> {
+    struct Visit<C>(std::marker::PhantomData<C>);
+    impl<'de, C: Columns> serde::de::Visitor<'de> for Visit<C> {
+        type Value = C;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("columns (a map) or packed columns (a string)")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<C, E> {
+            C::unpack(text).map_err(E::custom)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<C, A::Error> {
+            C::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(Visit(std::marker::PhantomData))
+}
+
+/// One URL as the state writes it (version 2): `UrlColumns` with the raw and hourly columns
+/// packed.
+#[derive(Serialize)]
+pub(crate) struct PackedUrl {
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last: Option<i64>,
+    raw: String,
+    hours: String,
+    inc: Vec<(i64, Option<i64>, ReasonCode)>,
+}
+
+impl From<UrlColumns> for PackedUrl {
+    fn from(c: UrlColumns) -> PackedUrl {
+        PackedUrl {
+            raw: c.raw.pack(),
+            hours: c.hours.pack(),
+            url: c.url,
+            name: c.name,
+            last: c.last,
+            inc: c.inc,
+        }
+    }
+}
+
 /// The stored form as written: each URL's columns are built as it is written, so only one
 /// URL's are ever held at once.
 #[derive(Serialize)]
@@ -405,7 +472,11 @@ struct UrlsOut<'a>(&'a BTreeMap<String, UrlHistory>);
 
 impl Serialize for UrlsOut<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, u)| (k, UrlColumns::from_url(u))))
+        s.collect_map(
+            self.0
+                .iter()
+                .map(|(k, u)| (k, PackedUrl::from(UrlColumns::from_url(u)))),
+        )
     }
 }
 
@@ -444,6 +515,20 @@ impl<'de> Deserialize<'de> for UrlsIn {
     }
 }
 
+/// The version 1 form of `h` (columns as JSON arrays), which older files hold.
+#[cfg(test)]
+pub(crate) fn stored_v1(h: &History) -> serde_json::Value {
+    let urls: serde_json::Map<String, serde_json::Value> = h
+        .urls
+        .iter()
+        .map(|(k, u)| {
+            let cols = serde_json::to_value(UrlColumns::from_url(u)).unwrap_or_default();
+            (k.clone(), cols)
+        })
+        .collect();
+    serde_json::json!({"v": 1, "urls": urls})
+}
+
 impl Serialize for History {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         StoredOut {
@@ -464,7 +549,7 @@ impl<'de> Deserialize<'de> for History {
 impl TryFrom<Stored> for History {
     type Error = FormatError;
     fn try_from(stored: Stored) -> Result<History, FormatError> {
-        if stored.v != VERSION {
+        if !(1..=VERSION).contains(&stored.v) {
             return Err(FormatError::Version(stored.v));
         }
         if stored.urls.0.len() > MAX_URLS {

@@ -453,7 +453,8 @@ fn malformed_stored_history_is_a_clear_serde_error() {
             up(t, 100)
         }
     });
-    let good = serde_json::to_value(&h).unwrap();
+    // Version 1's columns (JSON arrays, as `history.json` has them), still read.
+    let good = super::store::stored_v1(&h);
     type Change = Box<dyn Fn(&mut serde_json::Value)>;
     let cases: Vec<(&str, Change, &str)> = vec![
         ("version", Box::new(|v| v["v"] = 9.into()), "version 9"),
@@ -502,6 +503,16 @@ fn malformed_stored_history_is_a_clear_serde_error() {
             Box::new(|v| v["urls"]["a"]["inc"][0][1] = 5.into()),
             "impossible times",
         ),
+        (
+            "packed",
+            Box::new(|v| v["urls"]["a"]["raw"] = "not base64!".into()),
+            "not base64",
+        ),
+        (
+            "packed count",
+            Box::new(|v| v["urls"]["a"]["hours"] = "AP8B".into()),
+            "claims 255 values",
+        ),
     ];
     for (what, change, expect) in cases {
         let mut v = good.clone();
@@ -512,7 +523,13 @@ fn malformed_stored_history_is_a_clear_serde_error() {
         assert!(err.contains(expect), "{what}: {err}");
     }
     assert!(serde_json::from_str::<History>("{\"v\":1}").is_err());
-    assert!(serde_json::from_value::<History>(good).is_ok());
+    let v1 = serde_json::from_value::<History>(good).unwrap();
+    assert_eq!(v1, h);
+    // Written as version 2, packed, and read back the same.
+    let v2 = serde_json::to_value(&h).unwrap();
+    assert_eq!(v2["v"], 2);
+    assert!(v2["urls"]["a"]["raw"].is_string() && v2["urls"]["a"]["hours"].is_string());
+    assert_eq!(serde_json::from_value::<History>(v2).unwrap(), h);
 }
 
 fn sample_site() -> (History, OffsetDateTime) {
@@ -618,7 +635,7 @@ fn public_history_roundtrips_and_rebuilds() {
     let (h, now) = sample_site();
     let e = entries(&h, &["k1", "k2"]);
     let json = public::render(&e, now);
-    assert!(json.starts_with("{\"schema\":1,"));
+    assert!(json.starts_with("{\"schema\":2,"));
     assert!(!json.contains("\"k1\"") && !json.contains("\"k2\""));
     let p = public::parse(json.as_bytes()).unwrap();
     assert_eq!(p.generated, now);
@@ -640,9 +657,9 @@ fn public_parser_refuses_hostile_input_without_panicking() {
         b"".to_vec(),
         vec![0xff, 0xfe, 0x00],
         deep.into_bytes(),
-        b"{\"schema\":2,\"generated\":\"x\",\"urls\":[]}".to_vec(),
+        b"{\"schema\":3,\"generated\":\"x\",\"urls\":[]}".to_vec(),
         b"{\"schema\":\"1\"}".to_vec(),
-        good.replace("\"schema\":1", "\"schema\":1e400")
+        good.replace("\"schema\":2", "\"schema\":1e400")
             .into_bytes(),
         good.replace("k1-example", "../etc").into_bytes(),
         good.replace("\"generated\":\"", "\"generated\":\"x")
@@ -652,7 +669,8 @@ fn public_parser_refuses_hostile_input_without_panicking() {
             ["{\"slug\":\"a\",\"url\":\"u\"}"; 2].join(",")
         )
         .into_bytes(),
-        good.replace("\"ok\"", "\"oops\"").into_bytes(),
+        good.replace("\"raw\":\"", "\"raw\":\"A").into_bytes(),
+        good.replace("\"hours\":\"", "\"hours\":\"!").into_bytes(),
     ];
     for b in &bad {
         assert!(

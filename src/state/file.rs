@@ -164,32 +164,24 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
             }),
         );
     }
-    // The usual case in one pass: the whole state, with the history's text kept unparsed.
-    if let Ok(whole) = serde_json::from_slice::<Whole>(&bytes) {
-        if whole.version > VERSION {
-            return newer(u64::from(whole.version));
-        }
-        let Whole {
-            version,
-            monitor,
-            runs,
-            urls,
-            heal_called,
-            digest_sent,
-            keepalive_enabled,
-            history,
-        } = whole;
-        let state = State {
-            version,
-            monitor,
-            runs,
-            urls,
-            heal_called,
-            digest_sent,
-            keepalive_enabled,
-            history: History::new(),
+    // The usual case in one pass: the whole state, history and all.
+    if let Ok(whole) = serde_json::from_slice::<Whole<History>>(&bytes) {
+        return match whole.into_state() {
+            Ok((mut state, history)) => {
+                state.history = history;
+                (state, None)
+            }
+            Err(found) => newer(u64::from(found)),
         };
-        return with_history(path, state, history);
+    }
+    // A damaged history fails that pass: read again with the history's text kept unparsed, so
+    // that the damage costs only the history.
+    if let Ok(whole) = serde_json::from_slice::<Whole<Option<&serde_json::value::RawValue>>>(&bytes)
+    {
+        return match whole.into_state() {
+            Ok((state, raw)) => with_history(path, state, raw),
+            Err(found) => newer(u64::from(found)),
+        };
     }
     // Else as two: not readable as this head (invalid UTF-8 in a string, say), a state may
     // still parse, since its unknown fields are skipped unread, but then without its history.
@@ -212,10 +204,10 @@ pub fn load(path: &Path) -> (State, Option<LoadProblem>) {
 }
 
 /// The state file read in one pass: `State`'s fields (with its serde attributes), and the
-/// history's text unparsed. Any failure here (a repeated field, say) falls back to the two
-/// passes, which judge the file as before.
+/// history as `H` (parsed, or its text kept unparsed). Any failure here (a repeated field, say)
+/// falls back to the two passes, which judge the file as before.
 #[derive(Deserialize)]
-struct Whole<'a> {
+struct Whole<H> {
     version: u32,
     #[serde(default)]
     monitor: Option<Monitor>,
@@ -229,8 +221,41 @@ struct Whole<'a> {
     digest_sent: Option<OffsetDateTime>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     keepalive_enabled: Option<OffsetDateTime>,
-    #[serde(default, borrow)]
-    history: Option<&'a serde_json::value::RawValue>,
+    #[serde(default)]
+    history: H,
+}
+
+impl<H> Whole<H> {
+    /// The state it holds (its history empty) and the history apart, or the newer format it
+    /// is.
+    fn into_state(self) -> Result<(State, H), u32> {
+        if self.version > VERSION {
+            return Err(self.version);
+        }
+        let Whole {
+            version,
+            monitor,
+            runs,
+            urls,
+            heal_called,
+            digest_sent,
+            keepalive_enabled,
+            history,
+        } = self;
+        Ok((
+            State {
+                version,
+                monitor,
+                runs,
+                urls,
+                heal_called,
+                digest_sent,
+                keepalive_enabled,
+                history: History::new(),
+            },
+            history,
+        ))
+    }
 }
 
 /// `state` with the history parsed from its text, if any; a damaged history costs only itself.

@@ -554,7 +554,7 @@ fn a_damaged_history_costs_only_the_history() {
     file::save(&path, &state).unwrap();
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    v["history"]["urls"][&targets[0].key]["raw"]["dt"] = serde_json::json!("nonsense");
+    v["history"]["urls"][&targets[0].key]["raw"] = serde_json::json!("not base64!");
     std::fs::write(&path, v.to_string()).unwrap();
     let (loaded, problem) = file::load(&path);
     let problem = problem.unwrap().to_string();
