@@ -160,6 +160,49 @@ struct Carry {
     unrecorded: Option<(RunReport, time::OffsetDateTime)>,
     /// A state file that cannot be written is said once.
     save_warned: bool,
+    /// A single run's state, being read while the first round's checks run, and the summary's
+    /// note on it once read.
+    loading: Option<Loading>,
+    state_note: Option<String>,
+}
+
+/// The state file being read on a thread of its own.
+#[derive(Debug)]
+enum Loading {
+    Reading(std::thread::JoinHandle<state::Opened>),
+    /// No thread could be started: read at once.
+    Read(Box<state::Opened>),
+}
+
+impl Loading {
+    fn start(env: &Surroundings, config: &Config) -> Loading {
+        let (settings, targets, place) = (
+            config.state.clone(),
+            config.targets.clone(),
+            env.place.clone(),
+        );
+        let read = move || state::open(&settings, &targets, &place);
+        match std::thread::Builder::new()
+            .name("state".into())
+            .spawn(read.clone())
+        {
+            Ok(t) => Loading::Reading(t),
+            Err(_) => Loading::Read(Box::new(read())),
+        }
+    }
+
+    /// The state and the summary's note, its warnings said.
+    fn join(self, log: Log) -> (Option<Memory>, Option<String>) {
+        let opened = match self {
+            Loading::Read(o) => *o,
+            Loading::Reading(t) => t.join().unwrap_or_else(|_| state::Opened {
+                memory: None,
+                warnings: vec!["the state could not be read; this run starts fresh".into()],
+                note: None,
+            }),
+        };
+        remembered(log, opened)
+    }
 }
 
 /// What one round came to.
@@ -173,6 +216,9 @@ struct RoundEnd {
     site_failed: bool,
     /// Inside a quiet window: the line that says so, for the summary.
     quiet_line: Option<String>,
+    /// A single run's state is still to be saved (it is written beside the status page and the
+    /// outputs: `single`).
+    save_due: bool,
 }
 
 /// One run: inputs, masks, clients and the state, then one round of checks and messages, or
@@ -194,7 +240,6 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     let Some((client, side)) = clients(log, &env, &config) else {
         return Exit::ToolFailed;
     };
-    let (memory, state_note) = load_state(log, &env, &config);
     let ctx = Ctx {
         log,
         env: &env,
@@ -207,20 +252,34 @@ pub async fn run(cli: Cli, env: Surroundings) -> Exit {
     };
     match looping(log, &env, &config) {
         None => {
-            let mut memory = memory;
+            // The checks never read the state: it is read meanwhile, and taken after them.
+            let mut memory = None;
             let mut scratch = crate::history::History::new();
             let pace = Pace::single(&env);
-            let mut carry = Carry::default();
+            let mut carry = Carry {
+                loading: Some(Loading::start(&env, &config)),
+                ..Carry::default()
+            };
             // A single run's round is never dropped (`drop_if_cut` is false).
             let Some(end) = round(ctx, &mut memory, &mut scratch, pace, &mut carry).await else {
                 return Exit::Down;
             };
-            let history = memory.as_ref().map_or(&scratch, |m| &m.state.history);
             let mut tally = crate::rounds::Tally::new(None);
             tally.add(&end.report, end.report.started_at);
-            finish(ctx, history, &end, &tally, state_note.as_deref(), end.exit)
+            let state_note = carry.state_note.take();
+            single(
+                ctx,
+                memory.as_ref(),
+                &scratch,
+                &end,
+                &tally,
+                state_note.as_deref(),
+            )
         }
-        Some(schedule) => rounds(ctx, schedule, memory, state_note).await,
+        Some(schedule) => {
+            let (memory, state_note) = load_state(log, &env, &config);
+            rounds(ctx, schedule, memory, state_note).await
+        }
     }
 }
 
@@ -395,6 +454,7 @@ fn fold(before: RoundEnd, after: RoundEnd) -> RoundEnd {
         exit: before.exit.max(after.exit),
         site_failed: before.site_failed || after.site_failed,
         quiet_line: after.quiet_line,
+        save_due: before.save_due || after.save_due,
     }
 }
 
@@ -433,6 +493,9 @@ async fn round(
         || signals.caught(),
     )
     .await;
+    if let Some(loading) = carry.loading.take() {
+        (*memory, carry.state_note) = loading.join(ctx.log);
+    }
     if pace.drop_if_cut && report.cancelled.is_some() {
         return None;
     }
@@ -626,6 +689,7 @@ async fn round(
         }
     }
 
+    let mut save_due = false;
     if let Some(m) = memory.as_mut() {
         let told = state::OthersTold {
             notified: channels.notified(),
@@ -646,7 +710,9 @@ async fn round(
             crate::slack::Outcome::Skipped { .. } | crate::slack::Outcome::NotConfigured
         ) || channels.notified()
             || channels.failed().next().is_some();
-        if !pace.looping || record || counting || told_something || kept.is_some() {
+        if !pace.looping {
+            save_due = m.path.is_some();
+        } else if record || counting || told_something || kept.is_some() {
             save(log, m, carry);
         }
     }
@@ -661,7 +727,8 @@ async fn round(
     let mut site_failed = false;
     if pace.looping && record {
         let history = memory.as_ref().map_or(&*scratch, |m| &m.state.history);
-        let site = crate::history_io::site_phase(h, &env.place, history, &config.targets, now);
+        let shown = crate::history_io::shown(history, &config.targets);
+        let site = crate::history_io::site_phase(h, &env.place, &shown, now);
         if site.failed {
             site.warnings.iter().for_each(|w| log.warn(w));
             site_failed = true;
@@ -674,7 +741,48 @@ async fn round(
         exit,
         site_failed,
         quiet_line,
+        save_due,
     })
+}
+
+/// The end of a single run: the state is saved on a thread of its own while `finish` renders
+/// the views, writes the status page, the outputs and the summary (both only read the state,
+/// and on a machine with two cores neither waits for the other); a failed save is a warning,
+/// said once both are done.
+fn single(
+    ctx: Ctx<'_>,
+    memory: Option<&Memory>,
+    scratch: &crate::history::History,
+    end: &RoundEnd,
+    tally: &crate::rounds::Tally,
+    state_note: Option<&str>,
+) -> Exit {
+    let history = memory.map_or(scratch, |m| &m.state.history);
+    let saving = memory
+        .filter(|_| end.save_due)
+        .and_then(|m| m.path.as_deref().map(|path| (path, &m.state)));
+    let (exit, saved) = std::thread::scope(|s| {
+        let saver =
+            saving.map(|(path, state)| (path, s.spawn(move || state::file::save(path, state))));
+        let exit = finish(ctx, history, end, tally, state_note, end.exit);
+        let saved = saver.map(|(path, t)| {
+            let stopped = |_| Err(std::io::Error::other("the writer stopped"));
+            (path, t.join().unwrap_or_else(stopped))
+        });
+        (exit, saved)
+    });
+    if let Some((path, Err(e))) = saved {
+        ctx.log.warn(&save_warning(path, &e));
+    }
+    exit
+}
+
+/// What a failed save says.
+fn save_warning(path: &std::path::Path, e: &std::io::Error) -> String {
+    format!(
+        "the state could not be saved to {} ({e}); the next run starts fresh",
+        path.display()
+    )
 }
 
 /// Save the state, when it has a file; a failure is a warning (once in a loop).
@@ -682,10 +790,7 @@ fn save(log: Log, m: &Memory, carry: &mut Carry) {
     let Some(path) = &m.path else { return };
     if let Err(e) = state::file::save(path, &m.state) {
         if !carry.save_warned {
-            log.warn(&format!(
-                "the state could not be saved to {} ({e}); the next run starts fresh",
-                path.display()
-            ));
+            log.warn(&save_warning(path, &e));
         }
         carry.save_warned = true;
     }
@@ -711,9 +816,9 @@ fn finish(
     }
     let mut exit = exit.max(verdict_exit(report, config.fail_on_down));
     let now = report.started_at;
-    let views = crate::history_io::views(history, &config.targets, now);
-    let site =
-        crate::history_io::site_phase(&config.history, &env.place, history, &config.targets, now);
+    let shown = crate::history_io::shown(history, &config.targets);
+    let views = crate::history_io::views(&shown, now);
+    let site = crate::history_io::site_phase(&config.history, &env.place, &shown, now);
     site.warnings.iter().for_each(|w| log.warn(w));
     site.info.iter().for_each(|line| log.info(line));
     if site.failed {
@@ -777,7 +882,11 @@ fn clients(
 /// The saved state of this monitor (which file, which monitor: `state::open`), and the
 /// summary's note on it; a file that cannot be used is a fresh start, with a warning.
 fn load_state(log: Log, env: &Surroundings, config: &Config) -> (Option<Memory>, Option<String>) {
-    let opened = state::open(&config.state, &config.targets, &env.place);
+    remembered(log, state::open(&config.state, &config.targets, &env.place))
+}
+
+/// What an opened state comes to: its warnings said, the memory and the summary's note.
+fn remembered(log: Log, opened: state::Opened) -> (Option<Memory>, Option<String>) {
     for warning in &opened.warnings {
         log.warn(warning);
     }

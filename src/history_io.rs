@@ -201,12 +201,17 @@ pub struct Views {
     pub summary: String,
 }
 
-pub fn views(history: &History, targets: &[Target], now: OffsetDateTime) -> Views {
-    let keys = keys(targets);
-    let shown = history::entries(history, &keys);
+/// The current URLs' histories as the views show them, in input order (see
+/// `history::entries`): made once and given to `views` and `site_phase`, which then share each
+/// URL's figures.
+pub fn shown<'a>(history: &'a History, targets: &'a [Target]) -> Vec<history::Entry<'a>> {
+    history::entries(history, &keys(targets))
+}
+
+pub fn views(shown: &[history::Entry<'_>], now: OffsetDateTime) -> Views {
     Views {
-        uptime: history::output::render(&shown, now),
-        summary: history::summary::render(&shown, now),
+        uptime: history::output::render(shown, now),
+        summary: history::summary::render(shown, now),
     }
 }
 
@@ -275,8 +280,16 @@ pub fn write_site(
     title: &str,
     now: OffsetDateTime,
 ) -> Result<usize, SiteError> {
-    let keys = keys(targets);
-    let shown = history::entries(history, &keys);
+    write_entries(dir, &shown(history, targets), title, now)
+}
+
+/// `write_site` for URLs already made into entries.
+fn write_entries(
+    dir: &Path,
+    shown: &[history::Entry<'_>],
+    title: &str,
+    now: OffsetDateTime,
+) -> Result<usize, SiteError> {
     let fail = |path: &Path, source: std::io::Error| SiteError {
         dir: dir.to_path_buf(),
         path: path.to_path_buf(),
@@ -287,7 +300,7 @@ pub fn write_site(
     // Each directory is made once, not once per file.
     let mut made: HashSet<PathBuf> = HashSet::from([dir.to_path_buf()]);
     // Each file is written as soon as it is rendered, so the site is never held whole.
-    let n = history::site::each(&shown, now, title, |rel, body| {
+    let n = history::site::each(shown, now, title, |rel, body| {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             if !made.contains(parent) {
@@ -324,8 +337,7 @@ pub struct SiteOutcome {
 pub fn site_phase(
     settings: &HistorySettings,
     place: &crate::state::Place,
-    history: &History,
-    targets: &[Target],
+    shown: &[history::Entry<'_>],
     now: OffsetDateTime,
 ) -> SiteOutcome {
     let mut out = SiteOutcome::default();
@@ -334,7 +346,7 @@ pub fn site_phase(
     };
     out.warnings
         .extend(place.lost_path_warning_for("status-dir", "status", dir));
-    match write_site(dir, history, targets, &settings.status_title, now) {
+    match write_entries(dir, shown, &settings.status_title, now) {
         Ok(n) => {
             out.info = Some(format!(
                 "Status page: {n} files written to {}",

@@ -7,7 +7,7 @@
 use time::OffsetDateTime;
 
 use super::page::escape;
-use super::{Entry, Uptime, DAY, WINDOWS};
+use super::{Entry, Uptime, WINDOWS};
 use crate::report::Status;
 
 /// What one badge says.
@@ -142,7 +142,7 @@ pub fn files(e: &Entry<'_>, now: OffsetDateTime) -> Vec<(String, Vec<u8>)> {
     let u = e.url;
     let slug = &e.slug;
     let status = status_badge(u.current());
-    let response = response_badge(u.percentiles(DAY, now).p50_ms);
+    let response = response_badge(e.day_percentiles(now).p50_ms);
     let mut out = vec![
         (
             format!("badge/{slug}-status.svg"),
@@ -162,7 +162,7 @@ pub fn files(e: &Entry<'_>, now: OffsetDateTime) -> Vec<(String, Vec<u8>)> {
         ),
     ];
     for (label, window) in WINDOWS {
-        let b = uptime_badge(label, &u.uptime(window, now));
+        let b = uptime_badge(label, &e.uptime(window, now));
         if label == "30d" {
             out.push((format!("badge/{slug}-uptime-30d.svg"), b.svg().into_bytes()));
         }

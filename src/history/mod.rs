@@ -95,12 +95,75 @@ pub use model::{
 pub use query::{percent, Day, Percentiles, Point, Uptime, DAY, WINDOWS};
 pub use store::FormatError;
 
-/// One URL as the renderers see it: its key, its history and its slug.
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+/// One URL as the renderers see it: its key, its history and its slug, and the figures every
+/// view asks for (uptime over the standard windows, response times over 24 hours), worked out
+/// once for a given "now" and shared by the output, the summary, the page and the badges.
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
     pub key: &'a str,
     pub url: &'a UrlHistory,
     pub slug: String,
+    figures: std::cell::OnceCell<(OffsetDateTime, Figures)>,
+}
+
+/// A URL's standard figures at one "now".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figures {
+    /// Uptime over each of `WINDOWS`, in that order.
+    pub windows: [Uptime; 4],
+    /// Response times over the last 24 hours.
+    pub day: Percentiles,
+}
+
+impl Figures {
+    fn of(u: &UrlHistory, now: OffsetDateTime) -> Figures {
+        Figures {
+            windows: WINDOWS.map(|(_, w)| u.uptime(w, now)),
+            day: u.percentiles(DAY, now),
+        }
+    }
+}
+
+impl<'a> Entry<'a> {
+    pub fn new(key: &'a str, url: &'a UrlHistory, slug: String) -> Entry<'a> {
+        Entry {
+            key,
+            url,
+            slug,
+            figures: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The standard figures at `now`: worked out on the first call, then kept (a call with
+    /// another "now" works them out afresh and keeps nothing).
+    pub fn figures(&self, now: OffsetDateTime) -> Figures {
+        match self.figures.get() {
+            Some((at, f)) if *at == now => *f,
+            Some(_) => Figures::of(self.url, now),
+            None => {
+                self.figures
+                    .get_or_init(|| (now, Figures::of(self.url, now)))
+                    .1
+            }
+        }
+    }
+
+    /// Uptime over `window` ending at `now` (a standard window from the kept figures).
+    pub fn uptime(&self, window: Duration, now: OffsetDateTime) -> Uptime {
+        match WINDOWS.iter().position(|(_, w)| *w == window) {
+            Some(i) => self.figures(now).windows[i],
+            None => self.url.uptime(window, now),
+        }
+    }
+
+    /// Response-time percentiles of the last 24 hours before `now`.
+    pub fn day_percentiles(&self, now: OffsetDateTime) -> Percentiles {
+        self.figures(now).day
+    }
 }
 
 /// The URLs to show, in the caller's order (its current inputs); keys with no history are left
@@ -118,6 +181,6 @@ pub fn entries<'a>(history: &'a History, keys: &[&'a str]) -> Vec<Entry<'a>> {
     found
         .into_iter()
         .zip(slugs)
-        .map(|((key, url), slug)| Entry { key, url, slug })
+        .map(|((key, url), slug)| Entry::new(key, url, slug))
         .collect()
 }

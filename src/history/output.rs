@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use super::{Entry, Uptime, DAY, WINDOWS};
+use super::{Entry, Uptime, WINDOWS};
 use crate::text::rfc3339;
 
 /// Incidents in the output reach back this far.
@@ -30,9 +30,9 @@ pub fn url_value(e: &Entry<'_>, now: OffsetDateTime) -> Value {
     let u = e.url;
     let mut uptime = serde_json::Map::new();
     for (label, window) in WINDOWS {
-        uptime.insert(label.to_string(), uptime_value(&u.uptime(window, now)));
+        uptime.insert(label.to_string(), uptime_value(&e.uptime(window, now)));
     }
-    let p = u.percentiles(DAY, now);
+    let p = e.day_percentiles(now);
     let incidents: Vec<Value> = u
         .incidents_in(INCIDENT_WINDOW, now)
         .into_iter()

@@ -68,7 +68,7 @@ fn observed_text(u: &Uptime) -> String {
     if u.ratio.is_none() {
         return "nothing observed".into();
     }
-    format!("{}% observed", (u.coverage() * 100.0).floor())
+    format!("{}% observed", (u.coverage() * 100.0).floor() as u32)
 }
 
 const STYLE: &str = r#"
@@ -153,7 +153,7 @@ pub fn chart_svg(e: &Entry<'_>, now: OffsetDateTime) -> String {
         .max(600);
 
     let mut svg = String::new();
-    let p = e.url.percentiles(DAY, now);
+    let p = e.day_percentiles(now);
     let _ = write!(
         svg,
         "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Response time, last 24 hours\"><title>Response time, last 24 hours: median {} ms, p95 {} ms, max {} ms</title>",
@@ -203,11 +203,15 @@ pub fn chart_svg(e: &Entry<'_>, now: OffsetDateTime) -> String {
         prev_at = Some(at);
     }
     let base = top + ph;
+    // Points to whole pixels, as integers (formatting a float is many times slower).
+    let px = |v: f64| v.round_ties_even() as i64;
+    let mut line = String::new();
     for seg in segments.iter().filter(|s| !s.is_empty()) {
-        let line: Vec<String> = seg
-            .iter()
-            .map(|(t, ms)| format!("{:.0},{:.0}", x(*t), y(*ms)))
-            .collect();
+        line.clear();
+        for (i, (t, ms)) in seg.iter().enumerate() {
+            let sep = if i == 0 { "" } else { " " };
+            let _ = write!(line, "{sep}{},{}", px(x(*t)), px(y(*ms)));
+        }
         if seg.len() == 1 {
             let (t, ms) = seg[0];
             let _ = write!(
@@ -222,9 +226,9 @@ pub fn chart_svg(e: &Entry<'_>, now: OffsetDateTime) -> String {
             svg,
             "<polygon class=\"area\" points=\"{:.1},{base:.1} {} {:.1},{base:.1}\"/><polyline class=\"ln\" points=\"{}\"/>",
             x(seg[0].0),
-            line.join(" "),
+            line,
             x(seg[seg.len() - 1].0),
-            line.join(" ")
+            line
         );
     }
     for pt in &points {
@@ -263,7 +267,7 @@ fn section(out: &mut String, e: &Entry<'_>, now: OffsetDateTime) {
         "</div><span class=\"pill {class}\">{word}</span></div><dl class=\"figures\">"
     );
     for (label, window) in WINDOWS {
-        let up = u.uptime(window, now);
+        let up = e.uptime(window, now);
         let name = match label {
             "24h" => "24 hours",
             "7d" => "7 days",
@@ -277,7 +281,7 @@ fn section(out: &mut String, e: &Entry<'_>, now: OffsetDateTime) {
             observed_text(&up)
         );
     }
-    let p = u.percentiles(DAY, now);
+    let p = e.day_percentiles(now);
     let ms = |v: Option<u32>| v.map_or("–".to_string(), |v| format!("{v} ms"));
     let _ = write!(
         out,
@@ -287,20 +291,22 @@ fn section(out: &mut String, e: &Entry<'_>, now: OffsetDateTime) {
     );
     out.push_str("<h3>Uptime per day, last 90 days (UTC)</h3><div class=\"bar\" role=\"img\" aria-label=\"Uptime per day, last 90 days\">");
     for d in u.daily(BAR_DAYS, now) {
-        let figure = match d.uptime.ratio {
-            None => "no data".to_string(),
-            Some(_) => format!(
+        let _ = write!(
+            out,
+            "<span class=\"{}\" title=\"{}: ",
+            day_class(&d.uptime),
+            d.date
+        );
+        let _ = match d.uptime.ratio {
+            None => write!(out, "no data"),
+            Some(_) => write!(
+                out,
                 "{} up, {}",
                 d.uptime.percent_text(),
                 observed_text(&d.uptime)
             ),
         };
-        let _ = write!(
-            out,
-            "<span class=\"{}\" title=\"{}: {figure}\"></span>",
-            day_class(&d.uptime),
-            d.date
-        );
+        out.push_str("\"></span>");
     }
     out.push_str("</div><div class=\"bar-legend\"><span>90 days ago</span><span class=\"mid\">grey: no data</span><span>today</span></div>");
     out.push_str("<h3>Response time, last 24 hours (UTC)</h3>");

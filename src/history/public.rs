@@ -36,7 +36,7 @@ impl Serialize for OutUrls<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(|e| OutUrl {
             slug: &e.slug,
-            cols: PackedUrl::from(UrlColumns::from_url(e.url)),
+            cols: PackedUrl::of(e.url),
         }))
     }
 }

@@ -41,8 +41,10 @@ pub fn percent(r: f64) -> String {
     if r >= 1.0 {
         return "100%".to_string();
     }
-    let hundredths = (r.max(0.0) * 10_000.0).floor() / 100.0;
-    format!("{hundredths:.2}%")
+    // In whole hundredths of a percent, as integers: the same digits as formatting
+    // `floor(r * 10000) / 100` with two decimals, without formatting a float.
+    let hundredths = (r.max(0.0) * 10_000.0).floor() as u32;
+    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
 }
 
 /// The standard windows: 24 h, 7 d, 30 d, 90 d.

@@ -47,6 +47,7 @@ pub enum FormatError {
 /// Runs of equal values: `[[value, count], …]`.
 pub(crate) type Runs<T> = Vec<(T, u32)>;
 
+#[cfg(test)]
 fn runs<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Runs<T> {
     let mut out: Runs<T> = Vec::new();
     for item in items {
@@ -82,6 +83,7 @@ fn run_total<T>(runs: &Runs<T>) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+#[cfg(test)]
 /// `Some` values as deltas from the previous `Some`, the first one absolute.
 fn deltas(values: impl IntoIterator<Item = Option<u32>>) -> Vec<Option<i64>> {
     let mut prev = 0i64;
@@ -117,6 +119,7 @@ fn undeltas(values: &[Option<i64>], column: &str) -> Result<Vec<Option<u32>>, St
         .collect()
 }
 
+#[cfg(test)]
 /// Times as the first one plus deltas (runs); every delta at least 1.
 fn time_deltas(times: impl IntoIterator<Item = i64>) -> (Option<i64>, Runs<i64>) {
     let mut first = None;
@@ -235,6 +238,8 @@ pub(crate) struct UrlColumns {
 }
 
 impl UrlColumns {
+    /// The columns of `u` (the state packs them straight from `u`: `PackedUrl::of`).
+    #[cfg(test)]
     pub(crate) fn from_url(u: &UrlHistory) -> UrlColumns {
         let s = &u.samples;
         let (t0, dt) = time_deltas(s.iter().map(|s| s.at));
@@ -436,6 +441,7 @@ fn arrays_or_packed<'de, D: serde::Deserializer<'de>, C: Columns>(d: D) -> Resul
 /// One URL as the state writes it (version 2): `UrlColumns` with the raw and hourly columns
 /// packed.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub(crate) struct PackedUrl {
     url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -445,6 +451,31 @@ pub(crate) struct PackedUrl {
     raw: String,
     hours: String,
     inc: Vec<(i64, Option<i64>, ReasonCode)>,
+}
+
+impl PackedUrl {
+    /// The packed form of `u`: the same as `PackedUrl::from(UrlColumns::from_url(u))`, packed
+    /// straight from the samples and hours.
+    pub(crate) fn of(u: &UrlHistory) -> PackedUrl {
+        PackedUrl {
+            url: u.shown.clone(),
+            name: u.name.clone(),
+            last: u.last_checked().map(time::OffsetDateTime::unix_timestamp),
+            raw: packed::pack_samples(&u.samples),
+            hours: packed::pack_hours(&u.hours),
+            inc: u
+                .incidents
+                .iter()
+                .map(|i| {
+                    (
+                        i.start.unix_timestamp(),
+                        i.end.map(time::OffsetDateTime::unix_timestamp),
+                        i.reason,
+                    )
+                })
+                .collect(),
+        }
+    }
 }
 
 impl From<UrlColumns> for PackedUrl {
@@ -472,11 +503,7 @@ struct UrlsOut<'a>(&'a BTreeMap<String, UrlHistory>);
 
 impl Serialize for UrlsOut<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(
-            self.0
-                .iter()
-                .map(|(k, u)| (k, PackedUrl::from(UrlColumns::from_url(u)))),
-        )
+        s.collect_map(self.0.iter().map(|(k, u)| (k, PackedUrl::of(u))))
     }
 }
 

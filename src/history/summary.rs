@@ -118,8 +118,8 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime) -> String {
     out.push_str("| URL | Now | 24 h | 7 d | 30 d | p95 (24 h) |\n|---|---|---|---|---|---|\n");
     for e in entries {
         let u = e.url;
-        let p95 = u
-            .percentiles(DAY, now)
+        let p95 = e
+            .day_percentiles(now)
             .p95_ms
             .map_or("–".to_string(), |ms| format!("{ms} ms"));
         let _ = writeln!(
@@ -127,9 +127,9 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime) -> String {
             "| {} | {} | {} | {} | {} | {} |",
             md_cell(u.label()),
             status_text(u.current()),
-            figure(&u.uptime(DAY, now)),
-            figure(&u.uptime(super::WINDOWS[1].1, now)),
-            figure(&u.uptime(super::WINDOWS[2].1, now)),
+            figure(&e.uptime(DAY, now)),
+            figure(&e.uptime(super::WINDOWS[1].1, now)),
+            figure(&e.uptime(super::WINDOWS[2].1, now)),
             p95,
         );
     }

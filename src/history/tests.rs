@@ -716,3 +716,42 @@ fn site_has_every_file() {
         assert!(names.contains(&n), "{n} in {names:?}");
     }
 }
+
+#[test]
+fn packing_straight_from_the_history_equals_packing_its_columns() {
+    use store::{PackedUrl, UrlColumns};
+    let (big, _) = big_history();
+    let (site, _) = sample_site();
+    let mut edge = History::new();
+    // Unknown runs, missing response times, equal neighbours and a lone sample.
+    every5(&mut edge, "e", T0, 40, |i, t| match i % 7 {
+        0 => sample(t, Status::Unknown, None, ReasonCode::Cancelled),
+        1 | 2 => down(t),
+        3 => sample(t, Status::Degraded, Some(900), ReasonCode::Slow),
+        _ => up(t, 100 + (i as u32 % 3)),
+    });
+    edge.rollup(at(T0, 9 * 86_400));
+    every5(&mut edge, "one", T0, 1, |_, t| up(t, 5));
+    let mut n = 0;
+    for h in [&big, &site, &edge] {
+        for u in h.urls.values() {
+            assert_eq!(PackedUrl::of(u), PackedUrl::from(UrlColumns::from_url(u)));
+            n += 1;
+        }
+    }
+    assert!(n > 52, "{n}");
+}
+
+#[test]
+fn percent_text_has_the_digits_of_the_float_it_stands_for() {
+    for i in 0..=200_000u32 {
+        let r = f64::from(i) / 200_000.0;
+        let hundredths = (r * 10_000.0).floor() / 100.0;
+        let float = if r >= 1.0 {
+            "100%".to_string()
+        } else {
+            format!("{hundredths:.2}%")
+        };
+        assert_eq!(percent(r), float, "{r}");
+    }
+}

@@ -335,6 +335,95 @@ impl HourColumns {
     }
 }
 
+/// Runs of equal values written as a `Runs` column would be (its length, then each run),
+/// straight from the values: one pass counts the runs, a second writes them, and no column is
+/// built on the way.
+fn put_runs<T: Pack + PartialEq>(w: &mut Writer, items: impl Iterator<Item = T> + Clone) {
+    fn each<T: PartialEq>(items: impl Iterator<Item = T>, mut f: impl FnMut((T, u32))) {
+        let mut run: Option<(T, u32)> = None;
+        for item in items {
+            match &mut run {
+                Some((v, n)) if *v == item && *n < u32::MAX => *n += 1,
+                _ => {
+                    if let Some(r) = run.take() {
+                        f(r);
+                    }
+                    run = Some((item, 1));
+                }
+            }
+        }
+        if let Some(r) = run {
+            f(r);
+        }
+    }
+    let mut count = 0u64;
+    each(items.clone(), |_| count += 1);
+    w.u(count);
+    each(items, |r| r.put(w));
+}
+
+/// `Some` values as deltas from the previous `Some` (the first from 0), as `deltas` gives them,
+/// written as a column.
+fn put_deltas(w: &mut Writer, len: usize, values: impl Iterator<Item = Option<u32>>) {
+    w.u(len as u64);
+    let mut prev = 0i64;
+    for v in values {
+        let d = v.map(|v| {
+            let d = i64::from(v) - prev;
+            prev = i64::from(v);
+            d
+        });
+        d.put(w);
+    }
+}
+
+/// Times as a start and runs of gaps, as `time_deltas` gives them.
+fn put_times(w: &mut Writer, times: &[i64]) {
+    start(times.first().copied()).put(w);
+    put_runs(w, times.windows(2).map(|p| p[1] - p[0]));
+}
+
+/// The packed raw columns of these samples: what `RawColumns::pack` gives for the columns
+/// `UrlColumns::from_url` builds, without building them.
+pub(super) fn pack_samples(s: &[super::Raw]) -> String {
+    let mut w = Writer(Vec::with_capacity(s.len() * 3 + 16));
+    let times: Vec<i64> = s.iter().map(|s| s.at).collect();
+    put_times(&mut w, &times);
+    put_runs(&mut w, s.iter().map(|s| u32::from(s.covers)));
+    put_runs(&mut w, s.iter().map(|s| s.counted));
+    put_runs(&mut w, s.iter().map(|s| s.observed));
+    put_deltas(&mut w, s.len(), s.iter().map(super::Raw::ms));
+    put_runs(&mut w, s.iter().map(|s| s.reason));
+    B64.encode(w.0)
+}
+
+/// The packed hourly columns of these hours, as `pack_samples` for samples.
+pub(super) fn pack_hours(h: &[super::Hour]) -> String {
+    use super::Hour;
+    let mut w = Writer(Vec::with_capacity(h.len() * 6 + 16));
+    let times: Vec<i64> = h.iter().map(Hour::start).collect();
+    put_times(&mut w, &times);
+    put_runs(&mut w, h.iter().map(Hour::up));
+    put_runs(&mut w, h.iter().map(Hour::degraded));
+    put_runs(&mut w, h.iter().map(Hour::down));
+    put_runs(&mut w, h.iter().map(Hour::observed_secs));
+    put_runs(&mut w, h.iter().map(Hour::up_secs));
+    put_deltas(&mut w, h.len(), h.iter().map(Hour::p50_ms));
+    w.u(h.len() as u64);
+    for x in h {
+        x.p95_ms()
+            .map(|p95| p95.saturating_sub(x.p50_ms().unwrap_or(0)))
+            .put(&mut w);
+    }
+    w.u(h.len() as u64);
+    for x in h {
+        x.max_ms()
+            .map(|max| max.saturating_sub(x.p95_ms().unwrap_or(0)))
+            .put(&mut w);
+    }
+    B64.encode(w.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
