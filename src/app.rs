@@ -762,13 +762,14 @@ fn single(
         .filter(|_| end.save_due)
         .and_then(|m| m.path.as_deref().map(|path| (path, &m.state)));
     let (exit, saved) = std::thread::scope(|s| {
-        let saver =
-            saving.map(|(path, state)| (path, s.spawn(move || state::file::save(path, state))));
-        let exit = finish(ctx, history, end, tally, state_note, end.exit);
-        let saved = saver.map(|(path, t)| {
-            let stopped = |_| Err(std::io::Error::other("the writer stopped"));
-            (path, t.join().unwrap_or_else(stopped))
+        let saver = saving.map(|(path, state)| {
+            (
+                path,
+                crate::beside::run(s, move || state::file::save(path, state)),
+            )
         });
+        let exit = finish(ctx, history, end, tally, state_note, end.exit);
+        let saved = saver.map(|(path, t)| (path, t.join()));
         (exit, saved)
     });
     if let Some((path, Err(e))) = saved {
@@ -817,8 +818,15 @@ fn finish(
     let mut exit = exit.max(verdict_exit(report, config.fail_on_down));
     let now = report.started_at;
     let shown = crate::history_io::shown(history, &config.targets);
-    let views = crate::history_io::views(&shown, now);
-    let site = crate::history_io::site_phase(&config.history, &env.place, &shown, now);
+    // The status page is written while the views are rendered: both only read the history,
+    // and each URL's figures are worked out once, by whichever asks first.
+    let (views, site) = std::thread::scope(|s| {
+        let site = crate::beside::run(s, || {
+            crate::history_io::site_phase(&config.history, &env.place, &shown, now)
+        });
+        let views = crate::history_io::views(&shown, now);
+        (views, site.join())
+    });
     site.warnings.iter().for_each(|w| log.warn(w));
     site.info.iter().for_each(|line| log.info(line));
     if site.failed {

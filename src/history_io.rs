@@ -283,43 +283,80 @@ pub fn write_site(
     write_entries(dir, &shown(history, targets), title, now)
 }
 
-/// `write_site` for URLs already made into entries.
+/// `write_site` for URLs already made into entries. The page, `history.json` and the small
+/// files are written side by side on threads of their own (all only read the history; each
+/// URL's figures are worked out once, by the first that asks).
 fn write_entries(
     dir: &Path,
     shown: &[history::Entry<'_>],
     title: &str,
     now: OffsetDateTime,
 ) -> Result<usize, SiteError> {
-    let fail = |path: &Path, source: std::io::Error| SiteError {
+    let fail = |(path, source): (PathBuf, std::io::Error)| SiteError {
         dir: dir.to_path_buf(),
-        path: path.to_path_buf(),
+        path,
         source,
     };
-    std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
+    // A site written here for the first time has nothing stale to remove.
+    let was = ["badge", "api"].map(|sub| dir.join(sub).exists());
+    std::fs::create_dir_all(dir).map_err(|e| fail((dir.to_path_buf(), e)))?;
+    let large = |rel: &str, body: history::site::Body<'_>| {
+        let path = dir.join(rel);
+        write_streamed(&path, &body).map_err(|e| (path, e))
+    };
+    let (page, public, small) = std::thread::scope(|s| {
+        let public = crate::beside::run(s, || {
+            large("history.json", history::site::history(shown, now))
+        });
+        // Creating a file costs the kernel more than rendering it, and the small files are
+        // most of the site: two threads share them, half the URLs each.
+        let (first, second) = shown.split_at(shown.len() / 2);
+        let small =
+            [first, second].map(|part| crate::beside::run(s, move || write_small(dir, part, now)));
+        let page = large("index.html", history::site::page(shown, now, title));
+        let small = small.into_iter().map(crate::beside::Beside::join).try_fold(
+            (0, HashSet::new()),
+            |(n, mut all), part| {
+                let (m, wanted) = part?;
+                all.extend(wanted);
+                Ok((n + m, all))
+            },
+        );
+        (page, public.join(), small)
+    });
+    page.map_err(fail)?;
+    public.map_err(fail)?;
+    let (n, wanted) = small.map_err(fail)?;
+    for (sub, was) in ["badge", "api"].into_iter().zip(was) {
+        if was {
+            remove_stale(&dir.join(sub), &wanted).map_err(fail)?;
+        }
+    }
+    Ok(2 + n)
+}
+
+/// The badges and endpoint JSON files: each directory made once, each file written as soon as
+/// it is rendered. Gives how many, and their paths.
+fn write_small(
+    dir: &Path,
+    shown: &[history::Entry<'_>],
+    now: OffsetDateTime,
+) -> Result<(usize, HashSet<PathBuf>), (PathBuf, std::io::Error)> {
     let mut wanted: HashSet<PathBuf> = HashSet::new();
-    // Each directory is made once, not once per file.
     let mut made: HashSet<PathBuf> = HashSet::from([dir.to_path_buf()]);
-    // Each file is written as soon as it is rendered, so the site is never held whole.
-    let n = history::site::each(shown, now, title, |rel, body| {
+    let n = history::site::small(shown, now, |rel, bytes| {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             if !made.contains(parent) {
-                std::fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+                std::fs::create_dir_all(parent).map_err(|e| (parent.to_path_buf(), e))?;
                 made.insert(parent.to_path_buf());
             }
         }
-        match body {
-            history::site::Body::Bytes(bytes) => write_atomic(&path, &bytes),
-            large => write_streamed(&path, &large),
-        }
-        .map_err(|e| fail(&path, e))?;
+        write_atomic(&path, &bytes).map_err(|e| (path.clone(), e))?;
         wanted.insert(path);
         Ok(())
     })?;
-    for sub in ["badge", "api"] {
-        remove_stale(&dir.join(sub), &wanted).map_err(|(p, e)| fail(&p, e))?;
-    }
-    Ok(n)
+    Ok((n, wanted))
 }
 
 /// What writing `status-dir` came to.
@@ -369,22 +406,11 @@ pub fn site_phase(
 /// most one run's page (and an fsync of hundreds of files would cost far more than the rest of
 /// the run).
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let old = match std::fs::metadata(path) {
-        Ok(m) => Some(m),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    let Some(old) = old else {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)?;
-        let result = f.write_all(bytes);
-        if result.is_err() {
-            let _ = std::fs::remove_file(path);
-        }
-        return result;
-    };
+    match write_new(path, |f| f.write_all(bytes)) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        done => return done,
+    }
+    let old = std::fs::metadata(path)?;
     let same_size = old.is_file() && old.len() == bytes.len() as u64;
     if same_size && std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
@@ -401,6 +427,23 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Create `path`, which must not exist yet (else `AlreadyExists`), and fill it with `fill`; a
+/// file left half written is removed.
+fn write_new(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    let result = fill(&mut f);
+    if result.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    result
+}
+
 /// The temporary file beside `path` that becomes it.
 fn temp_beside(path: &Path) -> PathBuf {
     let name = path
@@ -410,9 +453,19 @@ fn temp_beside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-/// As `write_atomic`, for a large file: rendered straight into the temporary file, never held
-/// whole; when the file already held exactly that, the temporary file goes and it stays.
+/// As `write_atomic`, for a large file: rendered straight into the new file or the temporary
+/// one, never held whole; when the file already held exactly that, the temporary file goes and
+/// it stays.
 fn write_streamed(path: &Path, body: &history::site::Body<'_>) -> std::io::Result<()> {
+    let fresh = write_new(path, |f| {
+        let mut w = std::io::BufWriter::with_capacity(64 * 1024, f);
+        body.write_to(&mut w)?;
+        w.flush()
+    });
+    match fresh {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        done => return done,
+    }
     let temp = temp_beside(path);
     let result = (|| {
         let mut w = std::io::BufWriter::with_capacity(64 * 1024, std::fs::File::create(&temp)?);

@@ -7,6 +7,7 @@
 //! `app` wires the phases together; `main` only maps the outcome to an exit code.
 
 pub mod app;
+pub mod beside;
 pub mod channels;
 pub mod check;
 pub mod clock;

@@ -107,7 +107,7 @@ pub struct Entry<'a> {
     pub key: &'a str,
     pub url: &'a UrlHistory,
     pub slug: String,
-    figures: std::cell::OnceCell<(OffsetDateTime, Figures)>,
+    figures: std::sync::OnceLock<(OffsetDateTime, Figures)>,
 }
 
 /// A URL's standard figures at one "now".
@@ -134,7 +134,7 @@ impl<'a> Entry<'a> {
             key,
             url,
             slug,
-            figures: std::cell::OnceCell::new(),
+            figures: std::sync::OnceLock::new(),
         }
     }
 

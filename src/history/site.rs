@@ -80,19 +80,38 @@ pub fn each<'a, E>(
     title: &'a str,
     mut sink: impl FnMut(&str, Body<'a>) -> Result<(), E>,
 ) -> Result<usize, E> {
-    sink(
-        "index.html",
-        Body::Page {
-            entries,
-            now,
-            title,
-        },
-    )?;
-    sink("history.json", Body::History { entries, now })?;
-    let mut n = 2;
+    sink("index.html", page(entries, now, title))?;
+    sink("history.json", history(entries, now))?;
+    let n = small(entries, now, |path, bytes| sink(path, Body::Bytes(bytes)))?;
+    Ok(2 + n)
+}
+
+/// `index.html`.
+pub fn page<'a>(entries: &'a [Entry<'a>], now: OffsetDateTime, title: &'a str) -> Body<'a> {
+    Body::Page {
+        entries,
+        now,
+        title,
+    }
+}
+
+/// `history.json`.
+pub fn history<'a>(entries: &'a [Entry<'a>], now: OffsetDateTime) -> Body<'a> {
+    Body::History { entries, now }
+}
+
+/// The small files, badges and endpoint JSON, in URL order: `sink` gets each path (under
+/// `badge/` or `api/`) and its bytes. Stops at the first error `sink` returns; else gives how
+/// many files there were.
+pub fn small<E>(
+    entries: &[Entry<'_>],
+    now: OffsetDateTime,
+    mut sink: impl FnMut(&str, Vec<u8>) -> Result<(), E>,
+) -> Result<usize, E> {
+    let mut n = 0;
     for e in entries {
         for (path, bytes) in badge::files(e, now) {
-            sink(&path, Body::Bytes(bytes))?;
+            sink(&path, bytes)?;
             n += 1;
         }
     }

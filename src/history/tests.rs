@@ -755,3 +755,60 @@ fn percent_text_has_the_digits_of_the_float_it_stands_for() {
         assert_eq!(percent(r), float, "{r}");
     }
 }
+
+#[test]
+fn daily_gives_each_day_what_uptime_between_gives() {
+    let mut h = History::new();
+    // 12 days: every 5 minutes with downs, degraded and cancelled runs, gaps of silence and
+    // samples that straddle midnight; then rolled up, so old days come from the hours.
+    let mut t = at(T0, 7 * MIN);
+    let mut i = 0i64;
+    while t < at(T0, 12 * 86_400) {
+        let counted = match i % 97 {
+            0..=5 => Status::Down,
+            6..=8 => Status::Degraded,
+            9 => Status::Unknown,
+            _ => Status::Up,
+        };
+        h.record(
+            "a",
+            "https://a.example/",
+            None,
+            sample(t, counted, Some(100), ReasonCode::Ok),
+        )
+        .unwrap();
+        // Mostly 5 minutes; now and then 23 minutes or 3 hours of silence.
+        let gap = match i % 53 {
+            0 => 3 * HOUR,
+            1 | 2 => 23 * MIN,
+            _ => 5 * MIN,
+        };
+        t = at(t, gap);
+        i += 1;
+    }
+    let last = t;
+    for now in [
+        last,
+        at(T0, 12 * 86_400),
+        at(T0, 11 * 86_400 + 13 * HOUR + 17),
+    ] {
+        let mut h = h.clone();
+        h.rollup(now);
+        let u = h.get("a").unwrap();
+        assert!(!u.hours().is_empty());
+        let days = u.daily(15, now);
+        assert_eq!(days.len(), 15);
+        for d in &days {
+            let start = d.date.midnight().assume_utc();
+            let end = (start + time::Duration::DAY).min(now);
+            assert_eq!(
+                d.uptime,
+                u.uptime_between(start, end),
+                "{} at {now}",
+                d.date
+            );
+        }
+        assert!(days.iter().any(|d| d.uptime.ratio.is_some_and(|r| r < 1.0)));
+        assert_eq!(days[0].uptime.ratio, None);
+    }
+}
