@@ -203,7 +203,7 @@ fn thirty_runs_with_an_outage_give_uptime_incidents_recovery_digest_and_a_site()
         assert!(svg.starts_with("<svg"), "{badge}: {svg}");
     }
     let endpoint: Value =
-        serde_json::from_str(&std::fs::read_to_string(m.site("api/shop/uptime-24h.json")).unwrap())
+        serde_json::from_str(&std::fs::read_to_string(m.site("api/shop/uptime-30d.json")).unwrap())
             .unwrap();
     assert_eq!(endpoint["schemaVersion"], 1);
     let public = std::fs::read(m.site("history.json")).unwrap();

@@ -1,7 +1,6 @@
 //! Badges: shields-style flat SVGs (`badge/<slug>-status.svg`, `-uptime-30d.svg`,
-//! `-response.svg`) and shields.io endpoint JSON (`api/<slug>/status.json`, `uptime-24h.json`,
-//! `uptime-7d.json`, `uptime-30d.json`, `uptime-90d.json`, `response.json`:
-//! `{"schemaVersion": 1, "label", "message", "color"}`), for
+//! `-response.svg`) and, for each of them, shields.io endpoint JSON (`api/<slug>/status.json`,
+//! `uptime-30d.json`, `response.json`: `{"schemaVersion": 1, "label", "message", "color"}`), for
 //! `https://img.shields.io/endpoint?url=<the published api/<slug>/….json>`.
 
 use time::OffsetDateTime;
@@ -137,41 +136,27 @@ pub fn response_badge(p50: Option<u32>) -> Badge {
     }
 }
 
-/// Every badge file of one URL: `(relative path, contents)`.
+/// Every badge file of one URL: `(relative path, contents)`, each badge as an SVG and as
+/// endpoint JSON.
 pub fn files(e: &Entry<'_>, now: OffsetDateTime) -> Vec<(String, Vec<u8>)> {
-    let u = e.url;
     let slug = &e.slug;
-    let status = status_badge(u.current());
-    let response = response_badge(e.day_percentiles(now).p50_ms);
-    let mut out = vec![
-        (
-            format!("badge/{slug}-status.svg"),
-            status.svg().into_bytes(),
-        ),
-        (
-            format!("api/{slug}/status.json"),
-            status.endpoint_json().into_bytes(),
-        ),
-        (
-            format!("badge/{slug}-response.svg"),
-            response.svg().into_bytes(),
-        ),
-        (
-            format!("api/{slug}/response.json"),
-            response.endpoint_json().into_bytes(),
-        ),
-    ];
-    for (label, window) in WINDOWS {
-        let b = uptime_badge(label, &e.uptime(window, now));
-        if label == "30d" {
-            out.push((format!("badge/{slug}-uptime-30d.svg"), b.svg().into_bytes()));
-        }
-        out.push((
-            format!("api/{slug}/uptime-{label}.json"),
-            b.endpoint_json().into_bytes(),
-        ));
-    }
-    out
+    let (_, month) = WINDOWS[2];
+    [
+        ("status", status_badge(e.url.current())),
+        ("uptime-30d", uptime_badge("30d", &e.uptime(month, now))),
+        ("response", response_badge(e.day_percentiles(now).p50_ms)),
+    ]
+    .into_iter()
+    .flat_map(|(name, b)| {
+        [
+            (format!("badge/{slug}-{name}.svg"), b.svg().into_bytes()),
+            (
+                format!("api/{slug}/{name}.json"),
+                b.endpoint_json().into_bytes(),
+            ),
+        ]
+    })
+    .collect()
 }
 
 #[cfg(test)]

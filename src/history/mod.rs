@@ -69,7 +69,7 @@
 //! # Site
 //! [`site::files`] gives `index.html` ([`page`]), `history.json`, `badge/<slug>-status.svg`,
 //! `badge/<slug>-uptime-30d.svg`, `badge/<slug>-response.svg`, and shields endpoint JSON
-//! `api/<slug>/{status,uptime-24h,uptime-7d,uptime-30d,uptime-90d,response}.json` ([`badge`]).
+//! `api/<slug>/{status,uptime-30d,response}.json` ([`badge`]).
 //! Slugs: see [`slug`].
 
 mod model;

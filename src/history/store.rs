@@ -77,6 +77,10 @@ fn expand<T: Clone>(runs: &Runs<T>, len: usize, column: &str) -> Result<Vec<T>, 
     Ok(out)
 }
 
+/// Spare room in a URL's rebuilt samples and hours: a run adds one sample, and its roll-up an
+/// hour or two.
+const ROOM: usize = 4;
+
 fn run_total<T>(runs: &Runs<T>) -> usize {
     runs.iter()
         .try_fold(0usize, |acc, (_, n)| acc.checked_add(*n as usize))
@@ -320,9 +324,10 @@ impl UrlColumns {
         if cov.iter().any(|c| i64::from(*c) > MAX_CAP_SECS) {
             return Err(invalid("a sample stands for more than an hour".into()));
         }
-        let samples: Vec<Raw> = (0..n)
-            .map(|i| Raw::new(at[i], cov[i], c[i], o[i], ms[i], r[i]))
-            .collect();
+        // Room for what a run adds (its sample; the hours its roll-up folds), so that recording
+        // it does not copy every URL's columns into new, larger ones.
+        let mut samples = Vec::with_capacity(n + ROOM);
+        samples.extend((0..n).map(|i| Raw::new(at[i], cov[i], c[i], o[i], ms[i], r[i])));
 
         let hc = &self.hours;
         if run_total(&hc.dh) >= MAX_HOURS {
@@ -341,7 +346,7 @@ impl UrlColumns {
             )));
         }
         let p50 = undeltas(&hc.p50, "hours.p50").map_err(invalid)?;
-        let mut hours = Vec::with_capacity(m);
+        let mut hours = Vec::with_capacity(m + ROOM);
         for i in 0..m {
             if obs[i] > 3600 || ups[i] > obs[i] {
                 return Err(invalid("an hour holds more than 3600 seconds".into()));
