@@ -343,7 +343,7 @@ async fn rounds(
             last_beat = Some(started);
         }
         let Some(end) = round(ctx, &mut memory, &mut scratch, pace, &mut carry).await else {
-            tally.stop = Some(Stop::InRound(signals.caught().unwrap_or(Signal::Interrupt)));
+            tally.stop = Some(Stop::InRound(signals.which()));
             break;
         };
         let at = end.report.started_at;
@@ -370,9 +370,7 @@ async fn rounds(
             break;
         }
         if signals.cancel.is_cancelled() {
-            tally.stop = Some(Stop::AfterRound(
-                signals.caught().unwrap_or(Signal::Interrupt),
-            ));
+            tally.stop = Some(Stop::AfterRound(signals.which()));
             break;
         }
         let Some(next) = schedule.next(index, first_start.elapsed()) else {
@@ -401,7 +399,7 @@ async fn rounds(
         tokio::select! {
             () = tokio::time::sleep_until(wake.into()) => {}
             () = signals.cancel.cancelled() => {
-                tally.stop = Some(Stop::AfterRound(signals.caught().unwrap_or(Signal::Interrupt)));
+                tally.stop = Some(Stop::AfterRound(signals.which()));
                 break;
             }
         }
@@ -413,11 +411,8 @@ async fn rounds(
         return Exit::Down;
     };
     // The last round goes into the history even when it brought no change.
-    if let (Some(m), Some((mut report, at))) = (&mut memory, carry.unrecorded.take()) {
-        let errors = crate::history::run::record_run(&mut m.state.history, &mut report, at);
-        if let Some(e) = errors.first() {
-            log.warn(&format!("the history did not record the last round: {e}"));
-        }
+    if let (Some(m), Some(held)) = (&mut memory, carry.unrecorded.take()) {
+        record_held(log, &mut m.state.history, held, "the last round");
         save(log, m, &mut carry);
     }
     log.info(&format!("Rounds: {}", tally.headline()));
@@ -428,6 +423,20 @@ async fn rounds(
         Exit::Healthy
     });
     finish(ctx, history, &end, &tally, state_note.as_deref(), exit)
+}
+
+/// Record a round held back from the history (a loop records a round that changed nothing only
+/// once a minute); a round the history refuses is a warning.
+fn record_held(
+    log: Log,
+    history: &mut crate::history::History,
+    (mut report, at): (RunReport, time::OffsetDateTime),
+    which: &str,
+) {
+    let errors = crate::history::run::record_run(history, &mut report, at);
+    if let Some(e) = errors.first() {
+        log.warn(&format!("the history did not record {which}: {e}"));
+    }
 }
 
 /// Two rounds' outcomes as one for the outputs and the summary: the later report; Slack's and
@@ -563,8 +572,8 @@ async fn round(
             .recorded_at
             .is_none_or(|t| (now - t).unsigned_abs() >= crate::rounds::HISTORY_EVERY);
     if record {
-        if let Some((mut before, at)) = carry.unrecorded.take().filter(|_| changed) {
-            crate::history::run::record_run(history, &mut before, at);
+        if let Some(held) = carry.unrecorded.take().filter(|_| changed) {
+            record_held(log, history, held, "the round before the change");
         }
         let notes =
             crate::history_io::update(h, &config.targets, history, &mut report, side, cancel, now)
@@ -656,7 +665,7 @@ async fn round(
     }
     // A cancel that cut a channel short, unless the Slack phase has said so already (exit 1).
     if channels.cut_short() && slack_exit != Exit::Down && report.cancelled.is_none() {
-        let signal = signals.caught().unwrap_or(Signal::Interrupt);
+        let signal = signals.which();
         log.fail(
             "upcheck was cancelled",
             &format!(
@@ -1052,7 +1061,7 @@ async fn tell_slack(
     .await;
     let mut exit = Exit::Healthy;
     if report.cancelled.is_none() && signals.cancel.is_cancelled() {
-        let signal = signals.caught().unwrap_or(Signal::Interrupt);
+        let signal = signals.which();
         log.fail(
             "upcheck was cancelled",
             &format!(
@@ -1382,6 +1391,12 @@ impl Signals {
             2 => Some(Signal::Terminate),
             _ => None,
         }
+    }
+
+    /// The signal that cancelled the run, once it is known to be cancelled (an interrupt when
+    /// the cancel came otherwise).
+    fn which(&self) -> Signal {
+        self.caught().unwrap_or(Signal::Interrupt)
     }
 }
 
