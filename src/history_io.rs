@@ -309,10 +309,10 @@ fn write_entries(
             large("history.json", history::site::history(shown, now))
         });
         // Creating a file costs the kernel more than rendering it, and the small files are
-        // most of the site: two threads share them, half the URLs each.
-        let (first, second) = shown.split_at(shown.len() / 2);
-        let small =
-            [first, second].map(|part| crate::beside::run(s, move || write_small(dir, part, now)));
+        // most of the site: two threads share them, the SVGs (in `badge/`) and the endpoint
+        // JSON (in `api/<slug>/`), so that neither waits for the other's directory.
+        let small = history::badge::Form::ALL
+            .map(|form| crate::beside::run(s, move || write_small(dir, shown, now, form)));
         let page = large("index.html", history::site::page(shown, now, title));
         let small = small.into_iter().map(crate::beside::Beside::join).try_fold(
             (0, HashSet::new()),
@@ -335,16 +335,17 @@ fn write_entries(
     Ok(2 + n)
 }
 
-/// The badges and endpoint JSON files: each directory made once, each file written as soon as
-/// it is rendered. Gives how many, and their paths.
+/// The badge files of one form: each directory made once, each file written as soon as it is
+/// rendered. Gives how many, and their paths.
 fn write_small(
     dir: &Path,
     shown: &[history::Entry<'_>],
     now: OffsetDateTime,
+    form: history::badge::Form,
 ) -> Result<(usize, HashSet<PathBuf>), (PathBuf, std::io::Error)> {
     let mut wanted: HashSet<PathBuf> = HashSet::new();
     let mut made: HashSet<PathBuf> = HashSet::from([dir.to_path_buf()]);
-    let n = history::site::small(shown, now, |rel, bytes| {
+    let n = history::site::small(shown, now, form, |rel, bytes| {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             if !made.contains(parent) {

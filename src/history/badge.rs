@@ -136,9 +136,19 @@ pub fn response_badge(p50: Option<u32>) -> Badge {
     }
 }
 
-/// Every badge file of one URL: `(relative path, contents)`, each badge as an SVG and as
-/// endpoint JSON.
-pub fn files(e: &Entry<'_>, now: OffsetDateTime) -> Vec<(String, Vec<u8>)> {
+/// The two forms of the badges: the SVGs under `badge/`, the endpoint JSON under `api/<slug>/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Svg,
+    Endpoint,
+}
+
+impl Form {
+    pub const ALL: [Form; 2] = [Form::Svg, Form::Endpoint];
+}
+
+/// One URL's badge files in one form: `(relative path, contents)`.
+pub fn files(e: &Entry<'_>, now: OffsetDateTime, form: Form) -> Vec<(String, Vec<u8>)> {
     let slug = &e.slug;
     let (_, month) = WINDOWS[2];
     [
@@ -147,14 +157,12 @@ pub fn files(e: &Entry<'_>, now: OffsetDateTime) -> Vec<(String, Vec<u8>)> {
         ("response", response_badge(e.day_percentiles(now).p50_ms)),
     ]
     .into_iter()
-    .flat_map(|(name, b)| {
-        [
-            (format!("badge/{slug}-{name}.svg"), b.svg().into_bytes()),
-            (
-                format!("api/{slug}/{name}.json"),
-                b.endpoint_json().into_bytes(),
-            ),
-        ]
+    .map(|(name, b)| match form {
+        Form::Svg => (format!("badge/{slug}-{name}.svg"), b.svg().into_bytes()),
+        Form::Endpoint => (
+            format!("api/{slug}/{name}.json"),
+            b.endpoint_json().into_bytes(),
+        ),
     })
     .collect()
 }

@@ -82,8 +82,13 @@ pub fn each<'a, E>(
 ) -> Result<usize, E> {
     sink("index.html", page(entries, now, title))?;
     sink("history.json", history(entries, now))?;
-    let n = small(entries, now, |path, bytes| sink(path, Body::Bytes(bytes)))?;
-    Ok(2 + n)
+    let mut n = 2;
+    for form in badge::Form::ALL {
+        n += small(entries, now, form, |path, bytes| {
+            sink(path, Body::Bytes(bytes))
+        })?;
+    }
+    Ok(n)
 }
 
 /// `index.html`.
@@ -100,17 +105,18 @@ pub fn history<'a>(entries: &'a [Entry<'a>], now: OffsetDateTime) -> Body<'a> {
     Body::History { entries, now }
 }
 
-/// The small files, badges and endpoint JSON, in URL order: `sink` gets each path (under
-/// `badge/` or `api/`) and its bytes. Stops at the first error `sink` returns; else gives how
-/// many files there were.
+/// The small files of one form (the SVG badges, or the endpoint JSON), in URL order: `sink`
+/// gets each path (under `badge/` or `api/`) and its bytes. Stops at the first error `sink`
+/// returns; else gives how many files there were.
 pub fn small<E>(
     entries: &[Entry<'_>],
     now: OffsetDateTime,
+    form: badge::Form,
     mut sink: impl FnMut(&str, Vec<u8>) -> Result<(), E>,
 ) -> Result<usize, E> {
     let mut n = 0;
     for e in entries {
-        for (path, bytes) in badge::files(e, now) {
+        for (path, bytes) in badge::files(e, now, form) {
             sink(&path, bytes)?;
             n += 1;
         }
