@@ -196,6 +196,7 @@ pub fn digest(entries: &[Entry<'_>], period: Period) -> DigestReport {
 mod tests {
     use super::*;
     use crate::redact::RedactedUrl;
+    use crate::report::fixtures::report;
     use time::macros::datetime;
 
     fn result(status: Status, failure: Option<Failure>) -> UrlResult {
@@ -290,15 +291,7 @@ mod tests {
         let t0 = datetime!(2026-12-03 12:00 UTC);
         for i in 0..4 {
             let status = if i == 2 { Status::Down } else { Status::Up };
-            let mut report = RunReport {
-                results: vec![result(status, None)],
-                previous: None,
-                started_at: t0,
-                duration: Duration::ZERO,
-                cancelled: None,
-                missed: None,
-                heal: None,
-            };
+            let mut report = report(vec![result(status, None)]);
             let now = t0 + time::Duration::minutes(5 * i);
             assert!(record_run(&mut h, &mut report, now).is_empty());
             let u = report.results[0].uptime_7d;
@@ -314,26 +307,10 @@ mod tests {
         assert_eq!(h.get("k").unwrap().name.as_deref(), Some("Home"));
         assert_eq!(h.get("k").unwrap().incidents().len(), 1);
         // The same second again adds nothing, quietly; an earlier time is refused, and said.
-        let mut same = RunReport {
-            results: vec![result(Status::Down, None)],
-            previous: None,
-            started_at: t0,
-            duration: Duration::ZERO,
-            cancelled: None,
-            missed: None,
-            heal: None,
-        };
+        let mut same = report(vec![result(Status::Down, None)]);
         assert!(record_run(&mut h, &mut same, t0 + time::Duration::minutes(15)).is_empty());
         assert_eq!(h.get("k").unwrap().current(), Some(Status::Up));
-        let mut again = RunReport {
-            results: vec![result(Status::Up, None)],
-            previous: None,
-            started_at: t0,
-            duration: Duration::ZERO,
-            cancelled: None,
-            missed: None,
-            heal: None,
-        };
+        let mut again = report(vec![result(Status::Up, None)]);
         assert_eq!(
             record_run(&mut h, &mut again, t0 + time::Duration::minutes(10)).len(),
             1
