@@ -310,19 +310,7 @@ fn watch_mode_prints_each_change_and_stops_on_sigterm() {
     let dir = TempDir::new("watch");
     let state = dir.path().join("state.json");
     let url = srv.url("/svc");
-    let state_arg = state.to_string_lossy().into_owned();
-    let running = Running::start(
-        &[
-            "--every",
-            "1s",
-            "--max-attempts",
-            "1",
-            "--state-file",
-            &state_arg,
-            &url,
-        ],
-        &[],
-    );
+    let running = watch_with_state(&state, &url);
     assert!(srv.wait_for_hits("/svc", 5, Duration::from_secs(15)));
     std::thread::sleep(Duration::from_millis(300));
     let sent = running.send("TERM");
@@ -394,20 +382,8 @@ fn a_killed_watch_loses_at_most_the_round_in_progress() {
     let srv = TestServer::start(vec![("/up", Behaviour::Sequence(flapping))]);
     let dir = TempDir::new("watch-kill");
     let state = dir.path().join("state.json");
-    let state_arg = state.to_string_lossy().into_owned();
     let url = srv.url("/up");
-    let running = Running::start(
-        &[
-            "--every",
-            "1s",
-            "--max-attempts",
-            "1",
-            "--state-file",
-            &state_arg,
-            &url,
-        ],
-        &[],
-    );
+    let running = watch_with_state(&state, &url);
     assert!(srv.wait_for_hits("/up", 3, Duration::from_secs(15)));
     // Time for the third round to finish and be saved.
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -430,4 +406,21 @@ fn a_killed_watch_loses_at_most_the_round_in_progress() {
     );
     let text = std::fs::read_to_string(&state).unwrap();
     serde_json::from_str::<Value>(&text).expect("the state file is whole after a kill");
+}
+
+/// Watch mode on `url` every second, one attempt a round, keeping its state in `state`.
+fn watch_with_state(state: &std::path::Path, url: &str) -> Running {
+    let state = state.to_string_lossy();
+    Running::start(
+        &[
+            "--every",
+            "1s",
+            "--max-attempts",
+            "1",
+            "--state-file",
+            &state,
+            url,
+        ],
+        &[],
+    )
 }
