@@ -422,7 +422,15 @@ async fn rounds(
     } else {
         Exit::Healthy
     });
-    finish(ctx, history, &end, &tally, state_note.as_deref(), exit)
+    finish(
+        ctx,
+        history,
+        &end,
+        &tally,
+        state_note.as_deref(),
+        exit,
+        None,
+    )
 }
 
 /// Record a round held back from the history (a loop records a round that changed nothing only
@@ -737,7 +745,7 @@ async fn round(
     if pace.looping && record {
         let history = memory.as_ref().map_or(&*scratch, |m| &m.state.history);
         let shown = crate::history_io::shown(history, &config.targets);
-        let site = crate::history_io::site_phase(h, &env.place, &shown, now);
+        let site = crate::history_io::site_phase(h, &env.place, &shown, now, None);
         if site.failed {
             site.warnings.iter().for_each(|w| log.warn(w));
             site_failed = true;
@@ -770,14 +778,19 @@ fn single(
     let saving = memory
         .filter(|_| end.save_due)
         .and_then(|m| m.path.as_deref().map(|path| (path, &m.state)));
+    // The state file and history.json hold the same packed columns: packed once for both.
+    let packs = saving
+        .filter(|_| ctx.config.history.status_dir.is_some())
+        .map(|(_, state)| crate::history::Packs::new(&state.history));
+    let packs = packs.as_ref();
     let (exit, saved) = std::thread::scope(|s| {
         let saver = saving.map(|(path, state)| {
             (
                 path,
-                crate::beside::run(s, move || state::file::save(path, state)),
+                crate::beside::run(s, move || state::file::save_with(path, state, packs)),
             )
         });
-        let exit = finish(ctx, history, end, tally, state_note, end.exit);
+        let exit = finish(ctx, history, end, tally, state_note, end.exit, packs);
         let saved = saver.map(|(path, t)| (path, t.join()));
         (exit, saved)
     });
@@ -815,6 +828,7 @@ fn finish(
     tally: &crate::rounds::Tally,
     state_note: Option<&str>,
     exit: Exit,
+    packs: Option<&crate::history::Packs<'_>>,
 ) -> Exit {
     let Ctx {
         log, env, config, ..
@@ -831,7 +845,7 @@ fn finish(
     // and each URL's figures are worked out once, by whichever asks first.
     let (views, site) = std::thread::scope(|s| {
         let site = crate::beside::run(s, || {
-            crate::history_io::site_phase(&config.history, &env.place, &shown, now)
+            crate::history_io::site_phase(&config.history, &env.place, &shown, now, packs)
         });
         let views = crate::history_io::views(&shown, now);
         (views, site.join())

@@ -280,7 +280,7 @@ pub fn write_site(
     title: &str,
     now: OffsetDateTime,
 ) -> Result<usize, SiteError> {
-    write_entries(dir, &shown(history, targets), title, now)
+    write_entries(dir, &shown(history, targets), title, now, None)
 }
 
 /// `write_site` for URLs already made into entries. The page, `history.json` and the small
@@ -291,6 +291,7 @@ fn write_entries(
     shown: &[history::Entry<'_>],
     title: &str,
     now: OffsetDateTime,
+    packs: Option<&history::Packs<'_>>,
 ) -> Result<usize, SiteError> {
     let fail = |(path, source): (PathBuf, std::io::Error)| SiteError {
         dir: dir.to_path_buf(),
@@ -306,7 +307,7 @@ fn write_entries(
     };
     let (page, public, small) = std::thread::scope(|s| {
         let public = crate::beside::run(s, || {
-            large("history.json", history::site::history(shown, now))
+            large("history.json", history::site::history(shown, now, packs))
         });
         // Creating a file costs the kernel more than rendering it, and the small files are
         // most of the site: two threads share them, the SVGs (in `badge/`) and the endpoint
@@ -371,12 +372,14 @@ pub struct SiteOutcome {
 }
 
 /// Write `status-dir`, when set: the lost-path warning (in Actions, a directory not mounted
-/// into the container), then the files.
+/// into the container), then the files (`history.json` with each URL's columns from `packs`
+/// when given: see `history::Packs`).
 pub fn site_phase(
     settings: &HistorySettings,
     place: &crate::state::Place,
     shown: &[history::Entry<'_>],
     now: OffsetDateTime,
+    packs: Option<&history::Packs<'_>>,
 ) -> SiteOutcome {
     let mut out = SiteOutcome::default();
     let Some(dir) = &settings.status_dir else {
@@ -384,7 +387,7 @@ pub fn site_phase(
     };
     out.warnings
         .extend(place.lost_path_warning_for("status-dir", "status", dir));
-    match write_entries(dir, shown, &settings.status_title, now) {
+    match write_entries(dir, shown, &settings.status_title, now, packs) {
         Ok(n) => {
             out.info = Some(format!(
                 "Status page: {n} files written to {}",

@@ -93,7 +93,7 @@ pub use model::{
     MAX_CAP_SECS, MAX_INCIDENTS, MIN_CAP_SECS, RAW_SECS, REMOVED_SECS,
 };
 pub use query::{percent, Day, Percentiles, Point, Uptime, DAY, WINDOWS};
-pub use store::FormatError;
+pub use store::{FormatError, Packs};
 
 use std::time::Duration;
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::store::{FormatError, PackedUrl, UrlColumns};
+use super::store::{packed, FormatError, PackedUrl, Packs, UrlColumns};
 use super::{Entry, History, UrlHistory};
 use crate::text::rfc3339;
 
@@ -19,7 +19,7 @@ pub const MAX_URLS: usize = 1000;
 struct OutUrl<'a> {
     slug: &'a str,
     #[serde(flatten)]
-    cols: PackedUrl,
+    cols: std::borrow::Cow<'a, PackedUrl>,
 }
 
 #[derive(Serialize)]
@@ -29,14 +29,15 @@ struct Out<'a> {
     urls: OutUrls<'a>,
 }
 
-/// The URLs, each one's columns built as it is written (one URL's at a time).
-struct OutUrls<'a>(&'a [Entry<'a>]);
+/// The URLs, each one's columns built as it is written (one URL's at a time), or taken from
+/// shared `Packs`.
+struct OutUrls<'a>(&'a [Entry<'a>], Option<&'a Packs<'a>>);
 
 impl Serialize for OutUrls<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(|e| OutUrl {
             slug: &e.slug,
-            cols: PackedUrl::of(e.url),
+            cols: packed(self.1, e.key, e.url),
         }))
     }
 }
@@ -51,22 +52,23 @@ pub fn render(entries: &[Entry<'_>], now: OffsetDateTime) -> String {
 /// `history.json` for these URLs, appended to `out`.
 fn render_into(out: &mut Vec<u8>, entries: &[Entry<'_>], now: OffsetDateTime) {
     let start = out.len();
-    if render_to(&mut *out, entries, now).is_err() {
+    if render_to(&mut *out, entries, now, None).is_err() {
         out.truncate(start);
     }
 }
 
 /// `history.json` for these URLs, written to `out` as it is serialized (one URL's columns
-/// held at a time); fails only when `out` does.
+/// held at a time, or each taken from `packs`); fails only when `out` does.
 pub fn render_to(
     out: &mut impl std::io::Write,
     entries: &[Entry<'_>],
     now: OffsetDateTime,
+    packs: Option<&Packs<'_>>,
 ) -> std::io::Result<()> {
     let value = Out {
         schema: SCHEMA,
         generated: rfc3339(now),
-        urls: OutUrls(entries),
+        urls: OutUrls(entries, packs),
     };
     serde_json::to_writer(out, &value).map_err(std::io::Error::from)
 }

@@ -5,7 +5,7 @@ use std::io;
 
 use time::OffsetDateTime;
 
-use super::{badge, page, public, Entry};
+use super::{badge, page, public, Entry, Packs};
 
 /// The site for these URLs, with the page titled `title`.
 pub fn files(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> Vec<(String, Vec<u8>)> {
@@ -31,6 +31,7 @@ pub enum Body<'a> {
     History {
         entries: &'a [Entry<'a>],
         now: OffsetDateTime,
+        packs: Option<&'a Packs<'a>>,
     },
 }
 
@@ -52,7 +53,11 @@ impl Body<'_> {
                         .unwrap_or_else(|| io::Error::other("the page could not be rendered"))),
                 }
             }
-            Body::History { entries, now } => public::render_to(&mut &mut *w, entries, *now),
+            Body::History {
+                entries,
+                now,
+                packs,
+            } => public::render_to(&mut &mut *w, entries, *now, *packs),
         }
     }
 }
@@ -81,7 +86,7 @@ pub fn each<'a, E>(
     mut sink: impl FnMut(&str, Body<'a>) -> Result<(), E>,
 ) -> Result<usize, E> {
     sink("index.html", page(entries, now, title))?;
-    sink("history.json", history(entries, now))?;
+    sink("history.json", history(entries, now, None))?;
     let mut n = 2;
     for form in badge::Form::ALL {
         n += small(entries, now, form, |path, bytes| {
@@ -100,9 +105,17 @@ pub fn page<'a>(entries: &'a [Entry<'a>], now: OffsetDateTime, title: &'a str) -
     }
 }
 
-/// `history.json`.
-pub fn history<'a>(entries: &'a [Entry<'a>], now: OffsetDateTime) -> Body<'a> {
-    Body::History { entries, now }
+/// `history.json`, with each URL's columns from `packs` when given (see `Packs`).
+pub fn history<'a>(
+    entries: &'a [Entry<'a>],
+    now: OffsetDateTime,
+    packs: Option<&'a Packs<'a>>,
+) -> Body<'a> {
+    Body::History {
+        entries,
+        now,
+        packs,
+    }
 }
 
 /// The small files of one form (the SVG badges, or the endpoint JSON), in URL order: `sink`

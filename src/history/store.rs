@@ -445,7 +445,7 @@ fn arrays_or_packed<'de, D: serde::Deserializer<'de>, C: Columns>(d: D) -> Resul
 
 /// One URL as the state writes it (version 2): `UrlColumns` with the raw and hourly columns
 /// packed.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[cfg_attr(test, derive(Debug, PartialEq))]
 pub(crate) struct PackedUrl {
     url: String,
@@ -496,19 +496,70 @@ impl From<UrlColumns> for PackedUrl {
     }
 }
 
+/// Each URL's packed columns, made at most once for a run that writes both the state file and
+/// `history.json` (side by side, on two threads): whichever writer comes to a URL first packs
+/// it, and the other takes what it made. Kept until both are written (about the size of the
+/// state file).
+pub struct Packs<'h> {
+    cells: std::collections::HashMap<&'h str, std::sync::OnceLock<PackedUrl>>,
+}
+
+impl<'h> Packs<'h> {
+    /// Room for every URL of `history`, none packed yet.
+    pub fn new(history: &'h History) -> Packs<'h> {
+        Packs {
+            cells: history
+                .urls
+                .keys()
+                .map(|k| (k.as_str(), std::sync::OnceLock::new()))
+                .collect(),
+        }
+    }
+
+    /// The packed columns of `u`, the history kept under `key`: packed now unless they were.
+    pub(crate) fn get(&self, key: &str, u: &UrlHistory) -> std::borrow::Cow<'_, PackedUrl> {
+        match self.cells.get(key) {
+            Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(|| PackedUrl::of(u))),
+            None => std::borrow::Cow::Owned(PackedUrl::of(u)),
+        }
+    }
+}
+
+/// Packed columns from `packs` when given, else packed now.
+pub(crate) fn packed<'a>(
+    packs: Option<&'a Packs<'_>>,
+    key: &str,
+    u: &UrlHistory,
+) -> std::borrow::Cow<'a, PackedUrl> {
+    match packs {
+        Some(p) => p.get(key, u),
+        None => std::borrow::Cow::Owned(PackedUrl::of(u)),
+    }
+}
+
 /// The stored form as written: each URL's columns are built as it is written, so only one
-/// URL's are ever held at once.
+/// URL's are ever held at once (unless they come from shared `Packs`).
 #[derive(Serialize)]
 struct StoredOut<'a> {
     v: u32,
     urls: UrlsOut<'a>,
 }
 
-struct UrlsOut<'a>(&'a BTreeMap<String, UrlHistory>);
+struct UrlsOut<'a>(&'a BTreeMap<String, UrlHistory>, Option<&'a Packs<'a>>);
 
 impl Serialize for UrlsOut<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, u)| (k, PackedUrl::of(u))))
+        s.collect_map(self.0.iter().map(|(k, u)| (k, packed(self.1, k, u))))
+    }
+}
+
+impl History {
+    /// The stored form, with each URL's columns from `packs` when given.
+    pub fn stored<'a>(&'a self, packs: Option<&'a Packs<'a>>) -> impl Serialize + 'a {
+        StoredOut {
+            v: VERSION,
+            urls: UrlsOut(&self.urls, packs),
+        }
     }
 }
 
@@ -563,11 +614,7 @@ pub(crate) fn stored_v1(h: &History) -> serde_json::Value {
 
 impl Serialize for History {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        StoredOut {
-            v: VERSION,
-            urls: UrlsOut(&self.urls),
-        }
-        .serialize(s)
+        self.stored(None).serialize(s)
     }
 }
 

@@ -52,8 +52,8 @@ pub struct State {
     )]
     pub keepalive_enabled: Option<OffsetDateTime>,
     /// Every URL's history, by the keys of `urls` (absent before version 3). Read on its own
-    /// by `load`, so that damage there costs only the history.
-    #[serde(default, skip_deserializing)]
+    /// by `load`, so that damage there costs only the history, and written last by `save`.
+    #[serde(skip)]
     pub history: History,
 }
 
@@ -282,8 +282,27 @@ fn with_history(
     }
 }
 
+/// The state as written: its fields, then its history (each URL's columns from shared packs
+/// when given).
+#[derive(Serialize)]
+struct Written<'a, H> {
+    #[serde(flatten)]
+    state: &'a State,
+    history: H,
+}
+
 /// Write the state atomically: a reader sees the old file or the new one, never half of one.
 pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
+    save_with(path, state, None)
+}
+
+/// `save`, with each URL's packed history columns from `packs` (made once for the state file
+/// and `history.json`, when both are written side by side).
+pub fn save_with(
+    path: &Path,
+    state: &State,
+    packs: Option<&crate::history::Packs<'_>>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -308,7 +327,11 @@ pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
         // Compact (with 90 days of history, pretty printing would make the file several times
         // larger), and written as it is serialized: the whole text is never held at once.
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, file.as_file_mut());
-        serde_json::to_writer(&mut out, state).map_err(std::io::Error::other)?;
+        let written = Written {
+            state,
+            history: state.history.stored(packs),
+        };
+        serde_json::to_writer(&mut out, &written).map_err(std::io::Error::other)?;
         out.write_all(b"\n")?;
         out.flush()?;
     }

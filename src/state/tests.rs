@@ -515,6 +515,20 @@ fn a_version_2_file_becomes_version_3_with_nothing_lost() {
     let (again, problem) = file::load(&path);
     assert!(problem.is_none(), "{problem:?}");
     assert_eq!(again, state);
+
+    // With the history's columns packed once for the state and history.json, the very same
+    // bytes, whichever writer packed a URL first.
+    let packs = crate::history::Packs::new(&state.history);
+    let shown = crate::history::entries(&state.history, &[targets[0].key.as_str()]);
+    let now = datetime!(2026-11-25 03:10 UTC);
+    let mut public = Vec::new();
+    crate::history::public::render_to(&mut public, &shown, now, Some(&packs)).unwrap();
+    file::save_with(&path, &state, Some(&packs)).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    let mut alone = Vec::new();
+    crate::history::public::render_to(&mut alone, &shown, now, None).unwrap();
+    assert_eq!(public, alone);
+    assert!(String::from_utf8(public).unwrap().contains(r#""raw":""#));
 }
 
 #[test]
