@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::model::{floor_hour, percentile, ts, History, Incident, UrlHistory, MAX_CAP_SECS};
+use super::model::{
+    floor_hour, percentile, ts, History, Hour, Incident, Raw, UrlHistory, MAX_CAP_SECS,
+};
 use crate::report::Status;
 
 /// Uptime over a window: `ratio` is time up (degraded counts as up) ÷ time observed, None when
@@ -32,6 +34,55 @@ impl Uptime {
         match self.ratio {
             None => "no data".to_string(),
             Some(r) => percent(r),
+        }
+    }
+}
+
+/// Seconds observed and seconds up within a window `[from, to)`, added up sample by sample
+/// and hour by hour: the arithmetic behind every uptime figure.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    observed: f64,
+    up: f64,
+}
+
+impl Sums {
+    /// A sample stands for `(at - covers, at]`: the part inside the window (a counted
+    /// `unknown` run is no data).
+    fn add_sample(&mut self, s: &Raw, from: i64, to: i64) {
+        if s.counted == Status::Unknown {
+            return;
+        }
+        let lo = (s.at - i64::from(s.covers)).max(from);
+        let hi = s.at.min(to);
+        if hi > lo {
+            let secs = (hi - lo) as f64;
+            self.observed += secs;
+            if matches!(s.counted, Status::Up | Status::Degraded) {
+                self.up += secs;
+            }
+        }
+    }
+
+    /// An hour's roll-up, in proportion to the part of the hour inside the window.
+    fn add_hour(&mut self, h: &Hour, from: i64, to: i64) {
+        let lo = h.start().max(from);
+        let hi = (h.start() + 3600).min(to);
+        if hi > lo {
+            let share = (hi - lo) as f64 / 3600.0;
+            self.observed += f64::from(h.observed_secs()) * share;
+            self.up += f64::from(h.up_secs()) * share;
+        }
+    }
+
+    /// The uptime of the window `[from, to)` these sums were made for.
+    fn uptime(self, from: i64, to: i64) -> Uptime {
+        let window = Duration::from_secs(to.saturating_sub(from).max(0) as u64);
+        let observed = self.observed.min(window.as_secs_f64());
+        Uptime {
+            ratio: (observed >= 1.0).then(|| (self.up / observed).clamp(0.0, 1.0)),
+            observed: Duration::from_secs_f64(observed.round()),
+            window,
         }
     }
 }
@@ -86,42 +137,19 @@ impl UrlHistory {
     /// the hourly roll-ups, an hour the window only partly covers in proportion.
     pub fn uptime_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> Uptime {
         let (from, to) = (from.unix_timestamp(), to.unix_timestamp());
-        let window = Duration::from_secs(to.saturating_sub(from).max(0) as u64);
-        let (mut observed, mut up) = (0f64, 0f64);
+        let mut sums = Sums::default();
         // Both lists are sorted by time: look only at what can overlap the window.
         let first = self.samples.partition_point(|s| s.at <= from);
         let last = self.samples.partition_point(|s| s.at - MAX_CAP_SECS < to);
         for s in self.samples.get(first..last.max(first)).unwrap_or_default() {
-            if s.counted == Status::Unknown {
-                continue;
-            }
-            let lo = (s.at - i64::from(s.covers)).max(from);
-            let hi = s.at.min(to);
-            if hi > lo {
-                let secs = (hi - lo) as f64;
-                observed += secs;
-                if matches!(s.counted, Status::Up | Status::Degraded) {
-                    up += secs;
-                }
-            }
+            sums.add_sample(s, from, to);
         }
         let first = self.hours.partition_point(|h| h.start() + 3600 <= from);
         let last = self.hours.partition_point(|h| h.start() < to);
         for h in self.hours.get(first..last.max(first)).unwrap_or_default() {
-            let lo = h.start().max(from);
-            let hi = (h.start() + 3600).min(to);
-            if hi > lo {
-                let share = (hi - lo) as f64 / 3600.0;
-                observed += f64::from(h.observed_secs()) * share;
-                up += f64::from(h.up_secs()) * share;
-            }
+            sums.add_hour(h, from, to);
         }
-        let observed = observed.min(window.as_secs_f64());
-        Uptime {
-            ratio: (observed >= 1.0).then(|| (up / observed).clamp(0.0, 1.0)),
-            observed: Duration::from_secs_f64(observed.round()),
-            window,
-        }
+        sums.uptime(from, to)
     }
 
     /// Uptime over the `window` that ends at `now`.
@@ -185,54 +213,29 @@ impl UrlHistory {
         let last = spans.len() as i64 - 1;
         // The days are consecutive: the day holding second `t` (or the one before, at midnight).
         let day_of = |t: i64| (t - first).div_euclid(DAY_SECS);
-        let (mut observed, mut up) = (vec![0f64; spans.len()], vec![0f64; spans.len()]);
+        let mut sums = vec![Sums::default(); spans.len()];
         // The same sums in the same order as `uptime_between` (samples, then hours), so each
         // day's figure is the very same number.
         for s in &self.samples {
-            if s.counted == Status::Unknown {
-                continue;
-            }
-            let (a, b) = (s.at - i64::from(s.covers), s.at);
-            for d in day_of(a).max(0)..=day_of(b).min(last) {
+            let a = s.at - i64::from(s.covers);
+            for d in day_of(a).max(0)..=day_of(s.at).min(last) {
                 let (_, from, to) = spans[d as usize];
-                let (lo, hi) = (a.max(from), b.min(to));
-                if hi > lo {
-                    let secs = (hi - lo) as f64;
-                    observed[d as usize] += secs;
-                    if matches!(s.counted, Status::Up | Status::Degraded) {
-                        up[d as usize] += secs;
-                    }
-                }
+                sums[d as usize].add_sample(s, from, to);
             }
         }
         for h in &self.hours {
             let d = day_of(h.start());
-            if !(0..=last).contains(&d) {
-                continue;
-            }
-            let (_, from, to) = spans[d as usize];
-            let lo = h.start().max(from);
-            let hi = (h.start() + 3600).min(to);
-            if hi > lo {
-                let share = (hi - lo) as f64 / 3600.0;
-                observed[d as usize] += f64::from(h.observed_secs()) * share;
-                up[d as usize] += f64::from(h.up_secs()) * share;
+            if (0..=last).contains(&d) {
+                let (_, from, to) = spans[d as usize];
+                sums[d as usize].add_hour(h, from, to);
             }
         }
         spans
             .iter()
-            .zip(observed.into_iter().zip(up))
-            .map(|(&(date, from, to), (observed, up))| {
-                let window = Duration::from_secs(to.saturating_sub(from).max(0) as u64);
-                let observed = observed.min(window.as_secs_f64());
-                Day {
-                    date,
-                    uptime: Uptime {
-                        ratio: (observed >= 1.0).then(|| (up / observed).clamp(0.0, 1.0)),
-                        observed: Duration::from_secs_f64(observed.round()),
-                        window,
-                    },
-                }
+            .zip(sums)
+            .map(|(&(date, from, to), sums)| Day {
+                date,
+                uptime: sums.uptime(from, to),
             })
             .collect()
     }
