@@ -31,7 +31,9 @@
 //! let shown = history::entries(&h, &keys);             // input order, slugs assigned
 //! output("uptime", history::output::render(&shown, now));
 //! summary.push_str(&history::summary::render(&shown, now));
-//! for (path, bytes) in history::site::files(&shown, now, status_title) { write(status_dir/path, bytes) }
+//! write(status_dir/"index.html", history::site::page(&shown, now, status_title));  // streamed
+//! write(status_dir/"history.json", history::site::history(&shown, now, packs));
+//! for form in badge::Form::ALL { history::site::small(&shown, now, form, |path, bytes| write(..)) }
 //! // history-url, when no state was restored:
 //! let p = history::public::parse(&capped_body)?;       // PublicHistoryError: a warning
 //! let h = p.into_history(|u| key_for(&u.history.shown, u.history.name.as_deref()));

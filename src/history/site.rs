@@ -1,5 +1,6 @@
-//! Every file of the status site, as `(relative path, bytes)`, for the caller to write under
-//! `status-dir`: `index.html`, `history.json`, `badge/<slug>-*.svg` and `api/<slug>/*.json`.
+//! Every file of the status site, for the caller to write under `status-dir`: `index.html` and
+//! `history.json` as renderers ([`Body`]), `badge/<slug>-*.svg` and `api/<slug>/*.json` as
+//! `(relative path, bytes)` ([`small`]), or all of them whole ([`files`]).
 
 use std::io;
 
@@ -7,22 +8,33 @@ use time::OffsetDateTime;
 
 use super::{badge, page, public, Entry, Packs};
 
-/// The site for these URLs, with the page titled `title`.
+/// The site for these URLs, with the page titled `title`, whole: `index.html`, `history.json`,
+/// then the small files (the writer in `history_io` renders the same parts side by side).
+/// Stops at a file that cannot be rendered.
 pub fn files(entries: &[Entry<'_>], now: OffsetDateTime, title: &str) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let _ = each(entries, now, title, |path, body| {
+    for (path, body) in [
+        ("index.html", page(entries, now, title)),
+        ("history.json", history(entries, now, None)),
+    ] {
         let mut bytes = Vec::new();
-        body.write_to(&mut bytes)?;
+        if body.write_to(&mut bytes).is_err() {
+            return out;
+        }
         out.push((path.to_string(), bytes));
-        Ok::<(), io::Error>(())
-    });
+    }
+    for form in badge::Form::ALL {
+        let _ = small(entries, now, form, |path, bytes| {
+            out.push((path.to_string(), bytes));
+            Ok::<(), std::convert::Infallible>(())
+        });
+    }
     out
 }
 
-/// What one file holds: small ones whole, the two large ones (`index.html`, `history.json`) as
-/// a renderer that writes straight to its destination, so neither is ever held whole.
+/// One of the two large files (`index.html`, `history.json`), as a renderer that writes
+/// straight to its destination, so neither is ever held whole.
 pub enum Body<'a> {
-    Bytes(Vec<u8>),
     Page {
         entries: &'a [Entry<'a>],
         now: OffsetDateTime,
@@ -39,7 +51,6 @@ impl Body<'_> {
     /// Write the file's content to `w`.
     pub fn write_to(&self, w: &mut dyn io::Write) -> io::Result<()> {
         match self {
-            Body::Bytes(b) => w.write_all(b),
             Body::Page {
                 entries,
                 now,
@@ -75,25 +86,6 @@ impl std::fmt::Write for Fmt<'_> {
             std::fmt::Error
         })
     }
-}
-
-/// The same files in the same order, one at a time: `sink` gets each path and its body.
-/// Stops at the first error `sink` returns; else gives how many files there were.
-pub fn each<'a, E>(
-    entries: &'a [Entry<'a>],
-    now: OffsetDateTime,
-    title: &'a str,
-    mut sink: impl FnMut(&str, Body<'a>) -> Result<(), E>,
-) -> Result<usize, E> {
-    sink("index.html", page(entries, now, title))?;
-    sink("history.json", history(entries, now, None))?;
-    let mut n = 2;
-    for form in badge::Form::ALL {
-        n += small(entries, now, form, |path, bytes| {
-            sink(path, Body::Bytes(bytes))
-        })?;
-    }
-    Ok(n)
 }
 
 /// `index.html`.
