@@ -299,7 +299,8 @@ fn write_entries(
         source,
     };
     // A site written here for the first time has nothing stale to remove.
-    let was = ["badge", "api"].map(|sub| dir.join(sub).exists());
+    let subs = ["badge", "api"];
+    let was = subs.map(|sub| dir.join(sub).exists());
     std::fs::create_dir_all(dir).map_err(|e| fail((dir.to_path_buf(), e)))?;
     let large = |rel: &str, body: history::site::Body<'_>| {
         let path = dir.join(rel);
@@ -328,7 +329,7 @@ fn write_entries(
     page.map_err(fail)?;
     public.map_err(fail)?;
     let (n, wanted) = small.map_err(fail)?;
-    for (sub, was) in ["badge", "api"].into_iter().zip(was) {
+    for (sub, was) in subs.into_iter().zip(was) {
         if was {
             remove_stale(&dir.join(sub), &wanted).map_err(fail)?;
         }
